@@ -1,0 +1,227 @@
+"""What a page mentions besides its turns: images, phone numbers, dates, title, series, region."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+from importlib import resources
+
+import regex
+
+from .html import PageImage
+
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
+
+# Image file names written into the text: 微信图片_20230331121901.jpg, also glued to a sentence
+# (…如何部署开展？微信图片_202303311219017.jpg), W020190102611867770996.jpg, IMG_1234.JPG.
+IMAGE_NAME = regex.compile(
+    r"(?:微信图片|图片|截图|照片)?[_\-]?[A-Za-z0-9][\w\-.()]*?\.(?:jpe?g|png|gif|bmp|webp|tiff?)(?![\w.])"
+    r"|(?:微信图片|图片|截图|照片)[_\-]?\d[\w\-]*\.(?:jpe?g|png|gif|bmp|webp)(?![\w.])",
+    regex.IGNORECASE,
+)
+# WeChat names carry the capture time, with an optional counter: 微信图片_20230331121901(5).jpg
+WECHAT_TIME = re.compile(r"(?:微信图片|mmexport|IMG|wx_camera)_?(\d{14})", re.I)
+
+# Phone numbers: +86 538 6991152, 0538-6991152, (0538)6991152, 13812345678, bare 6991152 after
+# 电话/热线/联系. The look-arounds keep them out of longer digit runs (dates, ids, ICP numbers).
+PHONE = re.compile(
+    r"(?<![\d\w])(?:"
+    r"(?P<intl>\+?86[ \-]?(?:1[3-9]\d{9}|0?[1-9]\d{1,2}[ \-]?\d{7,8}))"
+    r"|(?P<mobile>1[3-9]\d{9})"
+    r"|(?P<landline>[(（]?0[1-9]\d{1,2}[)）]?[ \-]?\d{7,8}(?:[-转]\d{1,5})?)"
+    r"|(?P<hotline>12\d{3})"
+    r"|(?P<local>[2-9]\d{6,7})"
+    r")(?![\d\w])"
+)
+PHONE_CUE = re.compile(r"(?:电话|热线|联系|咨询|手机|座机|Tel|Phone)\D{0,6}$", re.I)
+# 会后请联系市科技局机关党委,联系电话:6991152 → 市科技局机关党委
+OWNER = regex.compile(r"(?:联系|咨询|致电|拨打)(?P<owner>\p{Han}[\p{Han}\w（）()]{1,30}?)[，,、：:\s]*(?:的?(?:联系)?电话|热线|$)")
+SERIES = regex.compile(
+    r"[“\"「](?P<name>[^”\"」]{2,40})[”\"」]\s*系列(?:主题)?新闻发布会(?:的)?第(?P<number>[零〇一二两三四五六七八九十百\d]+)场"
+)
+ORGANIZER = regex.compile(r"(?P<org>[\p{Han}]{0,12}?(?:新闻办公室|新闻办|新闻中心|宣传部))(?:举行|召开|的)?(?:新闻)?发布会")
+ZH_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+TIME = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
+ORIGIN = re.compile(r"来源(?:于)?\s*[:：]?\s*(?P<origin>[^\s|｜]{2,30})")
+TOPIC = re.compile(r"[“\"「《](?P<topic>[^”\"」》]{2,60})[”\"」》]")
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass(frozen=True)
+class FoundPhone:
+    """A phone number in the text."""
+
+    kind: str
+    raw: str
+    e164: str | None
+    owner: str | None
+    span: tuple[int, int]
+
+
+def chinese_number(value: str) -> int | None:
+    """第九场 → 9, 十二 → 12, 二十 → 20, 一百零五 → 105, 23 → 23."""
+    if value.isdigit():
+        return int(value)
+    total, current = 0, 0
+    for char in value:
+        if char in CN_DIGITS:
+            current = CN_DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def parse_date(value: str) -> date | None:
+    """2023-03-31, 2023/3/31, 2023年03月31日 → date; None when it is not a real date."""
+    match = ZH_DATE.search(value)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def marker_time(day: date | None, clock: str | None) -> datetime | None:
+    """A marker's date and time as an aware datetime in China time."""
+    if day is None or clock is None:
+        return None
+    match = TIME.match(clock)
+    if not match:
+        return None
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=CHINA)
+
+
+def images_in(text: str, spans: list[tuple[int, int]], known: list[PageImage]) -> list[PageImage]:
+    """Images placed by extraction plus image file names written in the text, in text order."""
+    found = list(known)
+    taken = {img.span for img in known}
+    for start, end in spans:
+        for match in IMAGE_NAME.finditer(text, start, end):
+            if match.span() not in taken:
+                found.append(PageImage(match.group(0), None, None, match.span()))
+    return sorted(found, key=lambda img: img.span)
+
+
+def captured_at(filename: str) -> datetime | None:
+    """微信图片_20230331121901.jpg → 2023-03-31T12:19:01 (local time as the camera wrote it)."""
+    match = WECHAT_TIME.search(filename)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match[1], "%Y%m%d%H%M%S").replace(tzinfo=CHINA)
+    except ValueError:
+        return None
+
+
+@cache
+def area_codes() -> dict[str, str]:
+    """City and province names → telephone area code (泰安市 and 泰安 → 0538), from our data file."""
+    table: dict[str, str] = {}
+    data = resources.files("briefing_parser").joinpath("data/area_codes.tsv").read_text("utf-8")
+    for row in data.splitlines()[1:]:
+        city, _province, code = row.split("\t")
+        table.setdefault(city, code)
+        short = re.sub(r"(?:市|地区|盟|自治州)$", "", city)
+        if len(short) >= 2:
+            table.setdefault(short, code)
+    return table
+
+
+def find_region(text: str, lines: list[str]) -> str | None:
+    """The city a page speaks for: the first known city named in its header lines, else the
+    city named most often in the text (with at least three mentions)."""
+    codes = area_codes()
+    for line in lines:
+        for name in _city_mentions(line, codes):
+            return _full_city(name, codes)
+    counts: dict[str, int] = {}
+    for name in _city_mentions(text, codes):
+        counts[name] = counts.get(name, 0) + 1
+    if counts:
+        name, count = max(counts.items(), key=lambda kv: kv[1])
+        if count >= 3:
+            return _full_city(name, codes)
+    return None
+
+
+def _city_mentions(text: str, codes: dict[str, str]) -> list[str]:
+    pattern = _city_pattern(tuple(sorted(codes, key=len, reverse=True)))
+    return [m.group(0) for m in pattern.finditer(text)]
+
+
+@cache
+def _city_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def _full_city(name: str, codes: dict[str, str]) -> str:
+    return name if name.endswith("市") or f"{name}市" not in codes else f"{name}市"
+
+
+def phones(text: str, start: int, end: int, area_code: str | None) -> list[FoundPhone]:
+    """Phone numbers in `text[start:end]`, normalized to E.164 where the area is known."""
+    import phonenumbers  # lazily: its metadata costs import time that most pages never need
+
+    found = []
+    for match in PHONE.finditer(text, start, end):
+        kind = match.lastgroup or "other"
+        raw = match.group(0)
+        if kind == "local" and not PHONE_CUE.search(text, max(start, match.start() - 12), match.start()):
+            continue  # a bare 7-8 digit number counts only after 电话 / 热线 / 联系
+        if kind == "hotline" and not PHONE_CUE.search(text, max(start, match.start() - 12), match.start()):
+            continue
+        digits = re.sub(r"[^\d+]", "", raw.split("转")[0])
+        if kind == "local":
+            digits = (area_code or "") + digits
+        e164 = None
+        if kind != "local" or area_code:
+            try:
+                number = phonenumbers.parse(digits, "CN")
+                if phonenumbers.is_valid_number(number) or phonenumbers.is_valid_short_number(number):
+                    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            except phonenumbers.NumberParseException:
+                e164 = None
+        owner_match = None
+        before = text[max(start, match.start() - 60):match.start()]
+        for owner_match in OWNER.finditer(before):
+            pass
+        found.append(FoundPhone(
+            kind={"intl": "landline", "local": "landline"}.get(kind, kind),
+            raw=raw,
+            e164=e164,
+            owner=owner_match.group("owner") if owner_match else None,
+            span=match.span(),
+        ))
+    return found
+
+
+def series(text: str) -> tuple[str, int | None] | None:
+    """“坚定不移推动高质量发展”系列新闻发布会第九场 → (坚定不移推动高质量发展, 9)."""
+    match = SERIES.search(text)
+    if not match:
+        return None
+    return match.group("name"), chinese_number(match.group("number"))
+
+
+def organizer(text: str) -> str | None:
+    """欢迎参加市政府新闻办新闻发布会 → 市政府新闻办."""
+    match = ORGANIZER.search(text)
+    if not match:
+        return None
+    org = match.group("org")
+    for lead in ("欢迎参加", "欢迎出席", "参加", "出席", "欢迎"):
+        if org.startswith(lead):
+            org = org[len(lead):]
+    return org or None

@@ -1,0 +1,73 @@
+"""Word lists shared by every layout: outlet kinds, titles, honorifics, header and footer lines."""
+
+from __future__ import annotations
+
+import re
+
+import regex
+
+from .schema import OutletKind
+
+# Outlet kind from the name, first match wins; the order matters (人民日报社 is a newspaper, not
+# an agency; 中国之声 is radio although it has no 广播).
+OUTLET_KINDS: tuple[tuple[re.Pattern[str], OutletKind], ...] = (
+    (re.compile(r"杂志|周刊|期刊|半月谈|画报|Magazine|Weekly", re.I), "magazine"),
+    (re.compile(r"报|Times|Post|Daily|Journal|Herald|Tribune|Gazette|Newspaper|Asahi|Yomiuri|Mainichi|"
+                r"Nikkei|Hindu|Straits", re.I), "newspaper"),
+    (re.compile(r"广播|电台|之声|Radio|NPR", re.I), "radio"),
+    (re.compile(r"电视|卫视|台$|央视|总台|视频|TV|CCTV|CGTN|NHK|KBS|SBS|MBC|BBC|CNN|Phoenix|凤凰|Channel|"
+                r"Television|Al Jazeera|Euronews|RT$", re.I), "tv"),
+    (re.compile(r"通讯社|新闻社|社$|Agency|Press$|AFP|Reuters|Bloomberg|Kyodo|TASS|Xinhua|Yonhap|EFE|ANSA|"
+                r"Sputnik|RIA|PTI|Anadolu|Bernama|Antara|Prensa|dpa", re.I), "agency"),
+    (re.compile(r"网|客户端|APP|新闻|融媒|传媒|号$|online|\.com|\.cn|Web|News|Paper", re.I), "web"),
+)
+
+# Words that end an official title, longest first: the name follows the title in introductions
+# such as 市科技局党组书记、一级调研员杨建全先生.
+TITLE_ENDINGS = (
+    "一级主任科员", "二级主任科员", "一级调研员", "二级调研员", "三级调研员", "四级调研员", "一级巡视员",
+    "二级巡视员", "党组书记", "党委书记", "新闻发言人", "发言人", "副主任", "主任", "副书记", "书记",
+    "副局长", "局长", "副厅长", "厅长", "副处长", "处长", "副科长", "科长", "副部长", "部长", "副市长",
+    "市长", "副区长", "区长", "副县长", "县长", "副主席", "主席", "副院长", "院长", "副校长", "校长",
+    "副所长", "所长", "副总经理", "总经理", "董事长", "副秘书长", "秘书长", "副会长", "会长", "副站长",
+    "站长", "副队长", "队长", "经理", "理事长", "负责人", "专家", "教授", "研究员", "调研员", "巡视员",
+    "主任科员", "科员", "委员", "组长", "馆长", "行长", "总监", "总工程师", "工程师", "医师", "检察长",
+    "庭长", "政委", "司令员", "大使", "参赞", "司长", "副司长",
+)
+HONORIFICS = ("先生", "女士", "同志", "教授", "博士", "院士", "小姐")
+
+# An organization ends a title's first part: 市科技局 in 市科技局发展规划科科长.
+ORGANIZATION = regex.compile(
+    r"^(?:[\p{Han}]{0,12}?(?:局|委员会|委|办公室|办|厅|部|院|中心|政府|集团|公司|协会|银行|医院|大学|学校|"
+    r"研究所|管委会|法院|检察院|总队|支队|大队))"
+)
+
+# The host opens the floor; a turn saying this is a `transition`.
+FLOOR_OPENING = re.compile(r"提问|请.{0,6}记者|回答记者|questions?", re.I)
+# The host introduces the officials: …邀请市科技局党组书记、一级调研员杨建全先生,…介绍…
+INTRODUCTION = regex.compile(r"(?:邀请到?|请到了?|出席(?:今天)?(?:本次|今天)?(?:新闻)?发布会的有)(?P<list>[^。！!]*)")
+
+# Lines before the transcript that describe the page rather than belong to it.
+BREADCRUMB = re.compile(r"(?:^|\S)\s*(?:>|＞|›|»|→)\s*\S")
+BREADCRUMB_SPLIT = re.compile(r"\s*(?:>|＞|›|»|→)\s*")
+DATELINE = re.compile(
+    r"^\s*(?:(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*)?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
+    r"|来源\s*[:：于]|信息来源|作者\s*[:：]|浏览次数|阅读次数|点击[数量率]|字号"
+)
+LIVE_LABEL = re.compile(r"^\s*(?:图文直播|文字直播|视频直播|文字实录|图文实录|现场实录)\s*[—\-:：]*\s*$")
+TITLE_WORDS = re.compile(r"发布会|记者会|吹风会|实录|直播|答记者问|Press Conference|Briefing", re.I)
+
+# Site footers: Powered by … All rights reserved.  鲁ICP备14011259号  版权所有  技术支持:…
+FOOTER = re.compile(
+    r"Powered by|All rights reserved|Copyright|©|版权所有|ICP备|ICP证|公网安备|技术支持\s*[:：]|主办单位|"
+    r"承办单位|网站标识码|网站地图|联系我们|关于我们|建议使用.*浏览器|分辨率",
+    re.I,
+)
+
+
+def outlet_kind(name: str) -> OutletKind | None:
+    """The kind of outlet a name denotes, or None when it does not look like an outlet."""
+    for pattern, kind in OUTLET_KINDS:
+        if pattern.search(name):
+            return kind
+    return None

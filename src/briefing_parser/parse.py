@@ -1,0 +1,346 @@
+"""`parse()`: compose the stages into one validated Briefing."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import collect, lexicon
+from . import layouts as layout_registry
+from .classify import classify
+from .decode import decode, looks_like_html
+from .errors import ParseError, diagnostic
+from .html import Page, extract, from_text
+from .layouts import Layout
+from .schema import (
+    Briefing,
+    Contact,
+    Diagnostic,
+    Exchange,
+    Image,
+    SegmentKind,
+    Series,
+    Source,
+    Span,
+    Turn,
+)
+from .segment import Range, RawTurn, account, header_lines, lines, segment, tokenize
+from .speakers import identify, roster
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How to parse: `strict` raises one ParseError for warnings and errors; `layout` forces a layout;
+    `area_code` overrides the one inferred from the page's region (for bare local numbers)."""
+
+    strict: bool = False
+    layout: str | None = None
+    area_code: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
+          options: ParseOptions | Mapping[str, Any] | None = None) -> Briefing:
+    """Parse one page (HTML bytes in any encoding, HTML or plain text, or a path to either).
+
+    Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong
+    argument, OSError for an unreadable path, and ParseError in strict mode.
+    """
+    opts = _options(options)
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        data: bytes | str = path.read_bytes()
+        uri = uri if uri is not None else str(path)
+    elif isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str):
+        data = source
+    else:
+        raise TypeError(f"parse() takes bytes, str or a path, not {type(source).__name__}")
+    doc = build(data, uri=uri, options=opts)
+    if opts.strict:
+        problems = [d for d in doc.diagnostics if d.severity in ("error", "warning")]
+        if problems:
+            raise ParseError(problems)
+    return doc
+
+
+def _options(options: ParseOptions | Mapping[str, Any] | None) -> ParseOptions:
+    if options is None:
+        return ParseOptions()
+    if isinstance(options, ParseOptions):
+        return options
+    if isinstance(options, Mapping):
+        names = {f.name for f in fields(ParseOptions)} - {"extra"}
+        known = {k: v for k, v in options.items() if k in names}
+        return ParseOptions(**known, extra={k: v for k, v in options.items() if k not in names})
+    raise TypeError(f"options must be a ParseOptions or a mapping, not {type(options).__name__}")
+
+
+@dataclass
+class _Read:
+    page: Page
+    encoding: str
+    sha256: str
+    size: int
+    diagnostics: list[Diagnostic]
+
+
+def read(data: bytes | str) -> _Read:
+    """Stage 1-2: decode bytes and extract the page text."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    sha = hashlib.sha256(raw).hexdigest()
+    diagnostics: list[Diagnostic] = []
+    if isinstance(data, str):
+        text, encoding, is_html = data, "utf-8", looks_like_html(data)
+    else:
+        from .decode import binary_kind
+
+        kind = binary_kind(data)
+        if kind is not None:
+            diagnostics.append(diagnostic("decode.binary", f"the input is {kind}, not a page", "error"))
+            return _Read(from_text(""), "binary", sha, len(raw), diagnostics)
+        decoded = decode(data)
+        text, encoding, is_html = decoded.text, decoded.encoding, decoded.is_html
+        diagnostics += decoded.diagnostics
+    page = extract(text, layout_registry.container_selectors()) if is_html else from_text(text)
+    return _Read(page, encoding, sha, len(raw), diagnostics)
+
+
+def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Briefing:
+    """Run every stage on one input."""
+    read_result = read(data)
+    page, diagnostics = read_result.page, read_result.diagnostics
+    text = page.text
+
+    layout, count = _choose_layout(page, options, diagnostics)
+    markers = tokenize(text, page.content, layout) if layout else []
+    preamble, raw_turns, footer = segment(text, page.content, markers)
+    if not text.strip() and not any(d.severity == "error" for d in diagnostics):
+        diagnostics.append(diagnostic("extract.empty", "the page has no text", "error"))
+    elif layout is None and text.strip():
+        diagnostics.append(diagnostic(
+            "layout.unknown", "no known layout's markers were found; the text is kept as one turn"))
+
+    header_before = (0, page.content[0])
+    head_lines, other_lines = header_lines(text, preamble)
+    chrome_header, _chrome_rest = header_lines(text, header_before)
+    header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
+
+    officials = roster(_introduction(text, raw_turns, preamble, layout), [m.label for m in markers])
+    cast = identify(text, raw_turns, layout, officials) if layout else None
+    if cast is not None:
+        diagnostics += cast.diagnostics
+    roles = [cast.role(pid) for pid in cast.speaker_of_turn] if cast else []
+    follow_ups = [bool(t.marker and layout and t.marker.label in layout.follow_up_labels) for t in raw_turns]
+    kinds, pairings = classify(roles, follow_ups)
+
+    # Metadata from the page header, the title and the first turns.
+    meta = _metadata(page, header_text_lines, text, raw_turns)
+    region = collect.find_region(text, [meta.get("breadcrumb_line") or "", meta.get("title") or ""])
+    area = options.area_code or (collect.area_codes().get(region) if region else None)
+
+    turn_spans = [_strip(text, t.body) for t in raw_turns]
+    images = collect.images_in(text, [*turn_spans, *(other_lines or [])], page.images)
+    phones = [p for span in turn_spans for p in collect.phones(text, span[0], span[1], area)]
+
+    published = meta.get("published")
+    turns = _turns(text, raw_turns, turn_spans, roles, kinds, cast, images, published)
+    if not raw_turns and text[page.content[0]:page.content[1]].strip():
+        turns = [_whole_text_turn(text, page.content)]
+        preamble, other_lines = (page.content[0], page.content[0]), []
+
+    image_models = [
+        Image(id=f"i{n}", filename=img.filename, src=img.src, alt=img.alt,
+              captured_at=collect.captured_at(img.filename),
+              turn_id=_turn_at(turns, img.span[0]), span=Span(start=img.span[0], end=img.span[1]))
+        for n, img in enumerate(images, 1)
+    ]
+    contacts = [
+        Contact(id=f"c{n}", kind=p.kind, raw=p.raw, e164=p.e164, owner=p.owner,  # type: ignore[arg-type]
+                turn_id=_turn_at(turns, p.span[0]), span=Span(start=p.span[0], end=p.span[1]))
+        for n, p in enumerate(phones, 1)
+    ]
+    for turn in turns:
+        turn.image_ids = [img.id for img in image_models if img.turn_id == turn.id]
+    exchanges = [
+        Exchange(
+            id=f"q{n}",
+            question_turn_ids=[turns[i].id for i in pairing.questions],
+            answer_turn_ids=[turns[i].id for i in pairing.answers],
+            outlet_id=_outlet_of(cast, raw_turns, pairing.questions[0]),
+            follows=f"q{n - 1}" if pairing.follow_up and n > 1 else None,
+        )
+        for n, pairing in enumerate(pairings, 1)
+    ]
+
+    for s, e in other_lines:
+        diagnostics.append(diagnostic(
+            "segment.text_before_first_marker",
+            f"text before the first marker is not a turn: {text[s:e][:40]!r}", span=(s, e)))
+    claims: list[tuple[SegmentKind, Range]] = []
+    claims += [("header", span) for span in chrome_header + head_lines]
+    claims += [("boilerplate", span) for span in lines(text, header_before) if span not in chrome_header]
+    claims += [("unclassified", span) for span in other_lines]
+    for turn in turns:
+        if turn.marker_span:
+            claims.append(("marker", (turn.marker_span.start, turn.marker_span.end)))
+    claims += [("turn", raw.body) for raw in raw_turns] or [("turn", (t.span.start, t.span.end)) for t in turns]
+    claims += [("image", img.span) for img in images]
+    claims += [("contact", p.span) for p in phones]
+    claims.append(("boilerplate", footer))
+    claims.append(("boilerplate", (page.content[1], len(text))))
+    segments = account(len(text), claims, text)
+
+    title = meta.get("title")
+    series = collect.series(text[: turn_spans[1][0]] if len(turn_spans) > 1 else text)
+    return Briefing(
+        source=Source(uri=uri, sha256=read_result.sha256, encoding=read_result.encoding,
+                      media_type="text/html" if page.is_html else "text/plain",
+                      layout=layout.name if layout else "unknown", size=read_result.size),
+        language=_language(text),
+        text=text,
+        title=title,
+        topic=meta.get("topic"),
+        published=published,
+        origin=meta.get("origin"),
+        breadcrumb=meta.get("breadcrumb") or [],
+        region=region,
+        series=Series(name=series[0], number=series[1]) if series else None,
+        organizer=collect.organizer(text[: turn_spans[0][1]] if turn_spans else text),
+        started_at=next((t.at for t in turns if t.at), None),
+        ended_at=next((t.at for t in reversed(turns) if t.at), None),
+        participants=cast.participants if cast else [],
+        outlets=cast.outlets if cast else [],
+        turns=turns,
+        exchanges=exchanges,
+        contacts=contacts,
+        images=image_models,
+        segments=segments,
+        diagnostics=diagnostics,
+    )
+
+
+def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnostic]) -> tuple[Layout | None, int]:
+    if options.layout:
+        forced = layout_registry.get(options.layout)
+        if forced is not None:
+            return forced, 0
+        diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
+    return layout_registry.detect(page.text, page.content)
+
+
+def _introduction(text: str, turns: list[RawTurn], preamble: Range, layout: Layout | None) -> str:
+    """Where the host names the officials: the preamble and the turns before the first question."""
+    parts = [text[preamble[0]:preamble[1]]]
+    parts += [text[t.body[0]:t.body[1]] for t in turns[:3]]
+    return "\n".join(parts)
+
+
+def _strip(text: str, span: Range) -> Range:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Any], kinds: list[Any],
+           cast: Any, images: list[Any], published: date | None) -> list[Turn]:
+    turns = []
+    for index, (raw, span) in enumerate(zip(raw_turns, spans, strict=True)):
+        marker = raw.marker
+        own_images = [img for img in images if span[0] <= img.span[0] < span[1]]
+        paragraphs = _paragraphs(text, span, [img.span for img in own_images])
+        day = collect.parse_date(marker.date) if marker and marker.date else published
+        turns.append(Turn(
+            id=f"t{index + 1}",
+            index=index,
+            at=collect.marker_time(day, marker.time if marker else None),
+            participant_id=cast.speaker_of_turn[index] if cast else None,
+            label=marker.label if marker else "",
+            role=roles[index],
+            kind=kinds[index],
+            text="\n".join(paragraphs),
+            paragraphs=paragraphs,
+            image_ids=[],
+            span=Span(start=span[0], end=span[1]),
+            marker_span=Span(start=marker.span[0], end=marker.span[1]) if marker else None,
+        ))
+    return turns
+
+
+def _paragraphs(text: str, span: Range, holes: list[Range]) -> list[str]:
+    """The non-empty lines of a span, with image names cut out and edges stripped."""
+    pieces, pos = [], span[0]
+    for start, end in holes:
+        pieces.append(text[pos:start])
+        pos = end
+    pieces.append(text[pos:span[1]])
+    joined = "".join(pieces)
+    return [line.strip() for line in joined.split("\n") if line.strip()]
+
+
+def _whole_text_turn(text: str, content: Range) -> Turn:
+    span = _strip(text, content)
+    paragraphs = _paragraphs(text, span, [])
+    return Turn(id="t1", index=0, label="", role="unknown", kind="other", text="\n".join(paragraphs),
+                paragraphs=paragraphs, span=Span(start=span[0], end=span[1]))
+
+
+def _turn_at(turns: list[Turn], offset: int) -> str | None:
+    for turn in turns:
+        start = turn.marker_span.start if turn.marker_span else turn.span.start
+        if start <= offset < max(turn.span.end, start + 1):
+            return turn.id
+    return None
+
+
+def _outlet_of(cast: Any, raw_turns: list[RawTurn], index: int) -> str | None:
+    if cast is None or cast.speaker_of_turn[index] is None:
+        return None
+    pid = cast.speaker_of_turn[index]
+    return next((p.outlet_id for p in cast.participants if p.id == pid), None)
+
+
+def _metadata(page: Page, header: list[str], text: str, raw_turns: list[RawTurn]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for line in header:
+        if "breadcrumb" not in meta and lexicon.BREADCRUMB.search(line):
+            parts = [p.strip() for p in lexicon.BREADCRUMB_SPLIT.split(line) if p.strip()]
+            meta["breadcrumb"], meta["breadcrumb_line"] = parts, line
+        elif "title" not in meta and lexicon.TITLE_WORDS.search(line) and not lexicon.LIVE_LABEL.match(line):
+            meta["title"] = line.strip()
+        if "published" not in meta and lexicon.DATELINE.search(line):
+            meta["published"] = collect.parse_date(line)
+        if "origin" not in meta and (origin := collect.ORIGIN.search(line)):
+            meta["origin"] = origin.group("origin")
+    if "title" not in meta and page.title:
+        meta["title"] = page.title
+    if meta.get("published") is None:
+        meta.pop("published", None)
+        for key in ("publishdate", "pubdate", "article:published_time", "firstpublishedtime"):
+            if key in page.meta and (day := collect.parse_date(page.meta[key])):
+                meta["published"] = day
+                break
+    if meta.get("title") and (topic := collect.TOPIC.search(meta["title"])):
+        meta["topic"] = topic.group("topic")
+    return meta
+
+
+def _language(text: str) -> str | None:
+    sample = text[:4000]
+    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    if not han and not latin:
+        return None
+    return "zh" if han * 2 >= latin else "en"

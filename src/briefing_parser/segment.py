@@ -1,0 +1,141 @@
+"""Text to turns: find the markers of a layout, cut the text between them, map every character."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import lexicon
+from .layouts import Layout
+from .schema import Segment, SegmentKind, Span
+
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A turn marker found in the text (`2023-03-31  10:01    杨建全`, `问：`)."""
+
+    span: Range
+    label: str
+    label_span: Range
+    date: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class RawTurn:
+    """A marker (None for unlabelled text) and the body that runs to the next marker."""
+
+    marker: Marker | None
+    body: Range  # from the end of the marker to the start of the next, white space included
+
+
+def tokenize(text: str, content: Range, layout: Layout) -> list[Marker]:
+    """Every marker of `layout` that opens a line inside the content region."""
+    markers = []
+    for match in layout.marker.finditer(text, content[0], content[1]):
+        groups = match.groupdict()
+        label_start, label_end = match.span("label")
+        markers.append(Marker(
+            span=match.span(),
+            label=(groups.get("label") or "").strip(),
+            label_span=(label_start, label_end),
+            date=groups.get("date"),
+            time=groups.get("time"),
+        ))
+    return markers
+
+
+def segment(text: str, content: Range, markers: list[Marker]) -> tuple[Range, list[RawTurn], Range]:
+    """Cut the content at the markers: (text before the first marker, turns, trailing footer)."""
+    if not markers:
+        return content, [], (content[1], content[1])
+    turns = []
+    for marker, following in zip(markers, [*markers[1:], None], strict=True):
+        end = following.span[0] if following else content[1]
+        turns.append(RawTurn(marker, (marker.span[1], end)))
+    last = turns[-1]
+    footer_start = find_footer(text, last.body)
+    turns[-1] = RawTurn(last.marker, (last.body[0], footer_start))
+    return (content[0], markers[0].span[0]), turns, (footer_start, content[1])
+
+
+def find_footer(text: str, span: Range) -> int:
+    """Where a run of site-footer lines (Powered by …, 鲁ICP备…) at the end of `span` begins."""
+    start, end = span
+    footer_start = end
+    pos = end
+    while pos > start:
+        line_start = max(text.rfind("\n", start, pos) + 1, start)
+        line = text[line_start:pos]
+        if line.strip() and not lexicon.FOOTER.search(line):
+            break
+        if line.strip():
+            footer_start = line_start
+        pos = line_start - 1 if line_start > start else start
+    return footer_start
+
+
+def lines(text: str, span: Range) -> Iterable[Range]:
+    """The non-blank lines of a span, without their line ends."""
+    start, end = span
+    while start < end:
+        stop = text.find("\n", start, end)
+        stop = end if stop < 0 else stop
+        if text[start:stop].strip():
+            yield start, stop
+        start = stop + 1
+
+
+def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
+    """Split the lines before the transcript into page-header lines and the rest."""
+    header, rest = [], []
+    for line in lines(text, span):
+        value = text[line[0]:line[1]]
+        is_header = (
+            lexicon.BREADCRUMB.search(value) is not None
+            or lexicon.DATELINE.search(value) is not None
+            or lexicon.LIVE_LABEL.match(value) is not None
+            or (lexicon.TITLE_WORDS.search(value) is not None and len(value.strip()) <= 80)
+        )
+        (header if is_header else rest).append(line)
+    return header, rest
+
+
+def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str) -> list[Segment]:
+    """The lossless map: claimed ranges in order, gaps of white space joined to a neighbour,
+    gaps with text `unclassified`. Later claims that fall inside earlier ones (an image in a
+    turn) split them."""
+    ordered = sorted(
+        ((s, e, k) for k, (s, e) in claims if e > s),
+        key=lambda c: (c[0], -(c[1] - c[0])),
+    )
+    pieces: list[tuple[int, int, SegmentKind]] = []
+    for start, end, kind in ordered:
+        # Drop the part of an enclosing claim that this one overrides.
+        while pieces and pieces[-1][1] > start:
+            p_start, p_end, p_kind = pieces.pop()
+            if p_start < start:
+                pieces.append((p_start, start, p_kind))
+            if p_end > end:
+                pieces.append((start, end, kind))
+                pieces.append((end, p_end, p_kind))
+                break
+        else:
+            pieces.append((start, end, kind))
+    segments: list[tuple[int, int, SegmentKind]] = []
+    pos = 0
+    for start, end, kind in [*pieces, (length, length, "unclassified")]:
+        start = max(start, pos)
+        if start > pos:
+            if text[pos:start].strip():
+                segments.append((pos, start, "unclassified"))
+            elif segments:  # white space joins the segment before it ...
+                segments[-1] = (segments[-1][0], start, segments[-1][2])
+            else:  # ... or, at the very start, the one after it
+                start = pos
+        if end > start:
+            segments.append((start, end, kind))
+            pos = end
+    return [Segment(kind=k, span=Span(start=s, end=e)) for s, e, k in segments]

@@ -1,0 +1,145 @@
+"""Who speaks: the roster from the host's introduction, outlets from journalists' labels, roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+
+from . import lexicon
+from .errors import diagnostic
+from .layouts import Layout
+from .schema import Diagnostic, Outlet, Participant, Role
+from .segment import RawTurn
+
+# A personal name: 2-4 Han characters (杨建全, 柳斌), or a capitalized English name (Zhao Lijian).
+PERSON_NAME = regex.compile(r"^(?:\p{Han}{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})$")
+ITEM_SEPARATORS = regex.compile(r"[，,；;]|以及|和(?=\p{Han}{0,20}(?:先生|女士))")
+JOURNALIST_SUFFIX = re.compile(r"(?:的)?(?:记者|Journalist|Reporter)$", re.I)
+OUTLET_QUOTES = str.maketrans("", "", "《》〈〉<>“”\"")
+
+
+@dataclass(frozen=True)
+class Official:
+    """An official named in the host's introduction."""
+
+    name: str
+    title: str | None
+    organization: str | None
+    honorific: str | None
+
+
+@dataclass
+class Cast:
+    """The outcome of identification: participants, outlets, and each turn's speaker."""
+
+    participants: list[Participant] = field(default_factory=list)
+    outlets: list[Outlet] = field(default_factory=list)
+    speaker_of_turn: list[str | None] = field(default_factory=list)  # participant id per raw turn
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def role(self, participant_id: str | None) -> Role:
+        """The role of a participant id, `unknown` for None."""
+        if participant_id is None:
+            return "unknown"
+        return next(p.role for p in self.participants if p.id == participant_id)
+
+
+def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
+    """Officials and their titles from an introduction such as
+    邀请市科技局党组书记、一级调研员杨建全先生,市科技局发展规划科科长、一级主任科员徐海鹏先生,…"""
+    known = sorted({label.split()[-1] for label in labels if label.split()}, key=len, reverse=True)
+    officials: list[Official] = []
+    for match in lexicon.INTRODUCTION.finditer(introduction):
+        for item in ITEM_SEPARATORS.split(match.group("list")):
+            official = _official(item.strip(), known)
+            if official and all(o.name != official.name for o in officials):
+                officials.append(official)
+    return officials
+
+
+def _official(item: str, known_names: list[str]) -> Official | None:
+    honorific = next((h for h in lexicon.HONORIFICS if item.endswith(h)), None)
+    core = item[: -len(honorific)] if honorific else item
+    name = next((n for n in known_names if core.endswith(n) and len(core) > len(n)), None)
+    if name is None:
+        if honorific is None:
+            return None  # without 先生/女士 or a speaker we know, the split is a guess
+        for ending in sorted(lexicon.TITLE_ENDINGS, key=len, reverse=True):
+            at = core.rfind(ending)
+            rest = core[at + len(ending):] if at >= 0 else ""
+            if at >= 0 and PERSON_NAME.match(rest):
+                name = rest
+                break
+        if name is None:
+            return None
+    title = core[: -len(name)].strip("、 ") or None
+    if title is None or not any(title.endswith(e) for e in lexicon.TITLE_ENDINGS):
+        if honorific is None:
+            return None
+    organization = None
+    if title:
+        org = lexicon.ORGANIZATION.match(title)
+        organization = org.group(0) if org and org.group(0) != title else None
+    return Official(name, title, organization, honorific)
+
+
+def outlet_name(label: str) -> str:
+    """The outlet a journalist's label names: 《南华早报》记者 → 南华早报."""
+    return JOURNALIST_SUFFIX.sub("", label).translate(OUTLET_QUOTES).strip()
+
+
+def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Official]) -> Cast:
+    """Give every turn a participant: fixed labels, then the roster, then outlets; else unknown."""
+    cast = Cast()
+    by_key: dict[str, str] = {}
+    outlet_ids: dict[str, str] = {}
+    by_name = {o.name: o for o in officials}
+
+    def participant(key: str, **fields: object) -> str:
+        if key not in by_key:
+            pid = f"p{len(cast.participants) + 1}"
+            cast.participants.append(Participant(id=pid, **fields))  # type: ignore[arg-type]
+            by_key[key] = pid
+        return by_key[key]
+
+    for turn in turns:
+        marker = turn.marker
+        if marker is None or not marker.label:
+            cast.speaker_of_turn.append(None)
+            continue
+        label = marker.label
+        words = label.split()
+        name = words[-1] if words else label
+        role = layout.fixed_roles.get(label)
+        if role is not None:
+            cast.speaker_of_turn.append(participant(f"fixed:{label}", label=label, role=role))
+        elif name in by_name:
+            o = by_name[name]
+            cast.speaker_of_turn.append(participant(
+                f"name:{name}", name=name, label=label, role="official", title=o.title,
+                organization=o.organization, honorific=o.honorific))
+        elif lexicon.outlet_kind(label) is not None or JOURNALIST_SUFFIX.search(label):
+            outlet = outlet_name(label)
+            if outlet not in outlet_ids:
+                outlet_ids[outlet] = f"o{len(cast.outlets) + 1}"
+                cast.outlets.append(Outlet(id=outlet_ids[outlet], name=outlet,
+                                           kind=lexicon.outlet_kind(outlet) or "other"))
+            cast.speaker_of_turn.append(participant(
+                f"outlet:{outlet}", label=label, role="journalist", outlet_id=outlet_ids[outlet]))
+        else:
+            known = f"label:{label}" in by_key
+            cast.speaker_of_turn.append(participant(f"label:{label}", label=label, role="unknown",
+                                                    name=name if PERSON_NAME.match(name) else None))
+            if not known:
+                cast.diagnostics.append(diagnostic(
+                    "speakers.unknown_label",
+                    f"speaker label {label!r} matches no introduced official and no outlet",
+                    span=marker.label_span))
+    # Officials introduced by the host who never speak are participants too.
+    for o in officials:
+        participant(f"name:{o.name}", name=o.name, label=o.name, role="official", title=o.title,
+                    organization=o.organization, honorific=o.honorific)
+    return cast
