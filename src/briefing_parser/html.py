@@ -22,7 +22,10 @@ BLOCK_TAGS = frozenset({
 })
 # Runs of HTML white space collapse to one space; NBSP (&nbsp;) and U+3000 are kept: they are text.
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-SENTINEL = "\ue000briefing-parser-content\ue000"  # a private-use marker no page contains
+# Where the article heading sits: MFA zh `#News_Body_Title`, MFA en `h2.title`, most CMS an `<h1>`.
+TITLE_SELECTORS = ("#News_Body_Title", "h1", "h2.title", ".article-title", ".title")
+# ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
+SITE_NAME_SUFFIX = re.compile(r"\s*(?:[_|｜]| [—–-]{1,2} )[^_|｜—–]{2,30}$")
 
 
 @dataclass
@@ -68,34 +71,22 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
         for node in tree.css("meta[content]")
         if node.attributes.get("name") or node.attributes.get("property")
     }
+    title = _heading(tree) or _strip_site_name(title)
     tree.strip_tags(list(SKIPPED_TAGS))
     body = tree.body
     if body is None:
         return Page(text="", content=(0, 0), is_html=True, title=title, meta=meta)
     container = find_container(tree, container_selectors) or body
-    renderer = _Renderer()
-    renderer.render(container)
-    content_lines, images = renderer.lines(), renderer.images
-    if container is body:
-        before, after = "", ""
-    else:
-        container.replace_with(SENTINEL)
-        before, _, after = body.text(separator="\n").partition(SENTINEL)
-    head = _chrome_lines(before)
-    start = len(head) + 1 if head else 0
-    text = (head + "\n" if head else "") + content_lines
-    end = len(text)
-    tail = _chrome_lines(after)
-    if tail:
-        text += "\n" + tail
-    return Page(
-        text=text,
-        content=(start, end),
-        is_html=True,
-        title=title,
-        meta=meta,
-        images=[PageImage(i.filename, i.src, i.alt, (i.span[0] + start, i.span[1] + start)) for i in images],
-    )
+    renderer = _Renderer(container)
+    renderer.render(body)
+    text = renderer.text()
+    start, end = renderer.content
+    # The content region starts at a line start and holds no trailing line end.
+    end = max(start, min(end, len(text)))
+    while end > start and text[end - 1] == "\n":
+        end -= 1
+    return Page(text=text, content=(start, end), is_html=True, title=title, meta=meta,
+                images=[img for img in renderer.images if start <= img.span[0] < end])
 
 
 def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNode | None:
@@ -117,6 +108,24 @@ def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNo
     return best if best_score >= 200 else None
 
 
+def _heading(tree: LexborHTMLParser) -> str | None:
+    """The article heading, which is cleaner than `<title>` (no site name)."""
+    for selector in TITLE_SELECTORS:
+        node = tree.css_first(selector)
+        if node is not None:
+            heading = _clean_line(node.text(separator=" "))
+            if heading:
+                return heading
+    return None
+
+
+def _strip_site_name(title: str | None) -> str | None:
+    """`…新闻发布会实录_泰安新闻发布` → `…新闻发布会实录`; `… — 中华人民共和国外交部` likewise."""
+    if not title:
+        return None
+    return SITE_NAME_SUFFIX.sub("", title) or title
+
+
 def image_filename(src: str | None, alt: str | None) -> str:
     """The file name of an image source (`./W020190102611867770996.jpg` → `W020190102611867770996.jpg`)."""
     if src:
@@ -130,20 +139,18 @@ def _clean_line(line: str) -> str:
     return HTML_SPACE.sub(" ", line).strip(" ")
 
 
-def _chrome_lines(text: str) -> str:
-    """Navigation and footer text: one line per text node, blank lines dropped."""
-    lines = (_clean_line(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line.strip())
-
-
 class _Renderer:
-    """Depth-first walk of the container that writes lines and notes where each image lands."""
+    """Depth-first walk of the body that writes lines, notes where each image lands and where the
+    transcript container begins and ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, container: LexborNode) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.at_line_start = True
         self.images: list[PageImage] = []
+        self.container_id = container.mem_id
+        self.content = (0, 0)
+        self.inside = False  # images count only inside the container; logos and icons do not
 
     def render(self, root: LexborNode) -> None:
         # An explicit stack instead of recursion: 100,000 nested tags must not overflow.
@@ -153,6 +160,9 @@ class _Renderer:
             tag = node.tag
             if closing:
                 self.newline()
+                if node.mem_id == self.container_id:
+                    self.content = (self.content[0], self.length)
+                    self.inside = False
                 continue
             if tag == "-text":
                 self.write(node.text_content or "")
@@ -161,9 +171,15 @@ class _Renderer:
                 self.newline(force=True)
                 continue
             if tag == "img":
-                self.image(node)
+                if self.inside:
+                    self.image(node)
                 continue
-            if tag in BLOCK_TAGS:
+            if node.mem_id == self.container_id:
+                self.newline()
+                self.content = (self.length, self.length)
+                self.inside = True
+                stack.append((node, True))
+            elif tag in BLOCK_TAGS:
                 self.newline()
                 stack.append((node, True))
             children = []
@@ -209,6 +225,5 @@ class _Renderer:
         self.at_line_start = False
         self.newline()
 
-    def lines(self) -> str:
-        text = "".join(self.parts)
-        return text.rstrip("\n")
+    def text(self) -> str:
+        return "".join(self.parts).rstrip("\n")

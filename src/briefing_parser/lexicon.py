@@ -55,7 +55,7 @@ DATELINE = re.compile(
     r"|来源\s*[:：于]|信息来源|作者\s*[:：]|浏览次数|阅读次数|点击[数量率]|字号"
 )
 LIVE_LABEL = re.compile(r"^\s*(?:图文直播|文字直播|视频直播|文字实录|图文实录|现场实录)\s*[—\-:：]*\s*$")
-TITLE_WORDS = re.compile(r"发布会|记者会|吹风会|实录|直播|答记者问|Press Conference|Briefing", re.I)
+TITLE_WORDS = re.compile(r"发布会|记者会|吹风会|实录|答记者问|Press Conference|Briefing", re.I)
 
 # Site footers: Powered by … All rights reserved.  鲁ICP备14011259号  版权所有  技术支持:…
 FOOTER = re.compile(

@@ -313,7 +313,8 @@ def _outlet_of(cast: Any, raw_turns: list[RawTurn], index: int) -> str | None:
 
 
 def _metadata(page: Page, header: list[str], text: str, raw_turns: list[RawTurn]) -> dict[str, Any]:
-    meta: dict[str, Any] = {}
+    # An HTML heading beats a guess from the header lines.
+    meta: dict[str, Any] = {"title": page.title} if page.title else {}
     for line in header:
         if "breadcrumb" not in meta and lexicon.BREADCRUMB.search(line):
             parts = [p.strip() for p in lexicon.BREADCRUMB_SPLIT.split(line) if p.strip()]
@@ -324,8 +325,6 @@ def _metadata(page: Page, header: list[str], text: str, raw_turns: list[RawTurn]
             meta["published"] = collect.parse_date(line)
         if "origin" not in meta and (origin := collect.ORIGIN.search(line)):
             meta["origin"] = origin.group("origin")
-    if "title" not in meta and page.title:
-        meta["title"] = page.title
     if meta.get("published") is None:
         meta.pop("published", None)
         for key in ("publishdate", "pubdate", "article:published_time", "firstpublishedtime"):
