@@ -90,7 +90,8 @@ def lines(text: str, span: Range) -> Iterable[Range]:
 
 def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     """Split the lines before the transcript into page-header lines and the rest."""
-    header, rest = [], []
+    header: list[Range] = []
+    rest: list[Range] = []
     for line in lines(text, span):
         value = text[line[0]:line[1]]
         is_header = (
