@@ -1,6 +1,6 @@
 """Render the reference page's text as a typical government CMS article page (UTF-8 and GBK).
 
-The output files are committed under tests/fixtures/ and examples/; run this again only when
+The output files are committed under tests/fixtures/; run this again only when
 the page template should change:  python tools/make_seed_html.py
 """
 
@@ -91,8 +91,7 @@ def main() -> None:
     text = SEED.read_text(encoding="utf-8")
     utf8 = render(text, "utf-8")
     gbk = render(text, "gb2312")
-    for folder in (ROOT / "tests" / "fixtures", ROOT / "examples"):
-        (folder / "taian-2023-03-31.html").write_bytes(utf8.encode("utf-8"))
+    (ROOT / "tests" / "fixtures" / "taian-2023-03-31.html").write_bytes(utf8.encode("utf-8"))
     # GBK bytes labelled gb2312, with characters outside GB2312 (堃, 镕, ·): a strict gb2312
     # decoder, or lxml, stops at the first of them.
     (ROOT / "tests" / "fixtures" / "taian-2023-03-31.gbk.html").write_bytes(gbk.encode("gbk"))
