@@ -22,6 +22,19 @@ BLOCK_TAGS = frozenset({
 })
 # Runs of HTML white space collapse to one space; NBSP (&nbsp;) and U+3000 are kept: they are text.
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+# Break marks written into the tree before one C-level `text()` call; Unicode noncharacters,
+# which pages do not carry (any that do are replaced first).
+SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
+MARKS = re.compile("([\ufdd0-\ufdd4])")
+SENTINEL_CHARS = re.compile("[\ufdd0-\ufdd4]")
+# Literal replacements only: a group reference in the replacement runs Python code per match.
+SPACE_AT_MARK = re.compile(" (?=[\ufdd0-\ufdd4])|(?<=[\ufdd0-\ufdd4]) ")
+# A block edge right after text ends the line; other block edges add nothing.
+LINE_END = re.compile("(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4])\ufdd0")
+LEADING_BREAKS = re.compile("[\n\ufdd3\ufdd4]+")
+TRAILING_BREAKS = re.compile("[\n\ufdd3\ufdd4]+$")
+PLACED_MARKS = re.compile("([\ufdd2\ufdd3\ufdd4])")
+BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS))
 # Where the article heading sits: MFA zh `#News_Body_Title`, MFA en `h2.title`, most CMS an `<h1>`.
 TITLE_SELECTORS = ("#News_Body_Title", "h1", "h2.title", ".article-title", ".title")
 # ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
@@ -62,31 +75,110 @@ def from_text(text: str) -> Page:
 
 
 def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
-    """Render an HTML page: text before the transcript container, the container, text after it."""
+    """Render an HTML page line by line; `content` is the region of the transcript container."""
+    if SENTINEL_CHARS.search(html):
+        # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
+        html = SENTINEL_CHARS.sub("\ufffd", html)
     tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
     title = _clean_line(title_node.text()) if title_node is not None else None
-    meta = {
-        (node.attributes.get("name") or node.attributes.get("property") or "").lower(): node.attributes.get("content") or ""
-        for node in tree.css("meta[content]")
-        if node.attributes.get("name") or node.attributes.get("property")
-    }
+    meta = _meta_tags(tree)
     title = _heading(tree) or _strip_site_name(title)
     tree.strip_tags(list(SKIPPED_TAGS))
     body = tree.body
     if body is None:
         return Page(text="", content=(0, 0), is_html=True, title=title, meta=meta)
     container = find_container(tree, container_selectors) or body
-    renderer = _Renderer(container)
-    renderer.render(body)
-    text = renderer.text()
-    start, end = renderer.content
-    # The content region starts at a line start and holds no trailing line end.
-    end = max(start, min(end, len(text)))
-    while end > start and text[end - 1] == "\n":
+    images = mark_breaks(body, container)
+    text, content, spans = render_marked(body.text(), [img.filename for img in images])
+    placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
+    return Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed)
+
+
+def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
+    """`<meta name|property=… content=…>` as a dict with lower-case keys."""
+    meta = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("name") or attrs.get("property")
+        if key:
+            meta[key.lower()] = attrs.get("content") or ""
+    return meta
+
+
+def mark_breaks(body: LexborNode, container: LexborNode) -> list[PageImage]:
+    """Write break marks into the tree (blocks, `<br>`, the container's edges, its images) so one
+    C-level `text()` call renders the body; returns the container's images in document order."""
+    images = []
+    for node in container.css("img"):
+        attrs = node.attributes
+        src = attrs.get("src") or attrs.get("oldsrc") or attrs.get("data-src")
+        alt = attrs.get("alt")
+        images.append(PageImage(image_filename(src, alt), src, alt, (0, 0)))
+        node.replace_with(IMAGE_MARK)
+    for node in body.css("img"):
+        node.decompose()  # logos and icons outside the transcript are not text
+    for node in body.css("br"):
+        node.replace_with(HARD_BREAK)
+    container_id = container.mem_id
+    for node in body.css(BLOCK_SELECTOR):
+        if node.mem_id != container_id:
+            node.insert_before(SOFT_BREAK)
+            node.insert_after(SOFT_BREAK)
+    if container_id != body.mem_id:  # without marks the whole body is content
+        container.insert_before(CONTENT_START)
+        container.insert_after(CONTENT_END)
+    return images
+
+
+def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[int, int], list[tuple[int, int]]]:
+    """Lines from text with break marks: white space runs collapse, a block edge ends a non-empty
+    line, `<br>` always ends one, an image is a line of its own. Returns the text, the content
+    region (from a line start, without trailing line ends) and the image spans."""
+    # Regex passes rather than a loop over tokens: a page has thousands of text nodes.
+    text = HTML_SPACE.sub(" ", marked)
+    # An image is a line of its own; the container's edges end a line as a block edge does.
+    text = text.replace(IMAGE_MARK, SOFT_BREAK + IMAGE_MARK + SOFT_BREAK)
+    text = text.replace(CONTENT_START, SOFT_BREAK + CONTENT_START).replace(CONTENT_END, SOFT_BREAK + CONTENT_END)
+    text = SPACE_AT_MARK.sub("", text).strip(" ")
+    text = LINE_END.sub("\n", text).replace(SOFT_BREAK, "").replace(HARD_BREAK, "\n")
+    # Line ends before the first text or after the last would be blank lines: drop them.
+    lead = LEADING_BREAKS.match(text)
+    if lead is not None:
+        text = lead.group(0).replace("\n", "") + text[lead.end():]
+    trail = TRAILING_BREAKS.search(text)
+    if trail is not None:
+        text = text[:trail.start()] + trail.group(0).replace("\n", "")
+    return _place_marks(text, image_names)
+
+
+def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int, int], list[tuple[int, int]]]:
+    """Replace image marks by file names and drop the content marks, noting where each was."""
+    out: list[str] = []
+    length = 0
+    start: int | None = None
+    end: int | None = None
+    spans: list[tuple[int, int]] = []
+    names = iter(image_names)
+    for piece in PLACED_MARKS.split(text):
+        if piece == IMAGE_MARK:
+            piece = next(names, "image")
+            spans.append((length, length + len(piece)))
+        elif piece == CONTENT_START:
+            start = length
+            continue
+        elif piece == CONTENT_END:
+            end = length
+            continue
+        out.append(piece)
+        length += len(piece)
+    rendered = "".join(out)
+    if start is None:
+        start, end = 0, len(rendered)
+    end = max(start, len(rendered) if end is None else end)
+    while end > start and rendered[end - 1] == "\n":
         end -= 1
-    return Page(text=text, content=(start, end), is_html=True, title=title, meta=meta,
-                images=[img for img in renderer.images if start <= img.span[0] < end])
+    return rendered, (start, end), spans
 
 
 def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNode | None:
@@ -137,93 +229,3 @@ def image_filename(src: str | None, alt: str | None) -> str:
 
 def _clean_line(line: str) -> str:
     return HTML_SPACE.sub(" ", line).strip(" ")
-
-
-class _Renderer:
-    """Depth-first walk of the body that writes lines, notes where each image lands and where the
-    transcript container begins and ends."""
-
-    def __init__(self, container: LexborNode) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.at_line_start = True
-        self.images: list[PageImage] = []
-        self.container_id = container.mem_id
-        self.content = (0, 0)
-        self.inside = False  # images count only inside the container; logos and icons do not
-
-    def render(self, root: LexborNode) -> None:
-        # An explicit stack instead of recursion: 100,000 nested tags must not overflow.
-        stack: list[tuple[LexborNode, bool]] = [(root, False)]
-        while stack:
-            node, closing = stack.pop()
-            tag = node.tag
-            if closing:
-                self.newline()
-                if node.mem_id == self.container_id:
-                    self.content = (self.content[0], self.length)
-                    self.inside = False
-                continue
-            if tag == "-text":
-                self.write(node.text_content or "")
-                continue
-            if tag == "br":
-                self.newline(force=True)
-                continue
-            if tag == "img":
-                if self.inside:
-                    self.image(node)
-                continue
-            if node.mem_id == self.container_id:
-                self.newline()
-                self.content = (self.length, self.length)
-                self.inside = True
-                stack.append((node, True))
-            elif tag in BLOCK_TAGS:
-                self.newline()
-                stack.append((node, True))
-            children = []
-            child = node.child
-            while child is not None:
-                children.append(child)
-                child = child.next
-            stack.extend((c, False) for c in reversed(children))
-
-    def write(self, text: str) -> None:
-        text = HTML_SPACE.sub(" ", text)
-        if self.at_line_start:
-            text = text.lstrip(" ")
-        if not text:
-            return
-        self.parts.append(text)
-        self.length += len(text)
-        self.at_line_start = False
-
-    def newline(self, force: bool = False) -> None:
-        if self.parts and self.parts[-1].endswith(" "):
-            last = self.parts[-1].rstrip(" ")
-            self.length -= len(self.parts[-1]) - len(last)
-            self.parts[-1] = last
-        if self.at_line_start and not force:
-            return
-        if not self.parts:
-            return
-        self.parts.append("\n")
-        self.length += 1
-        self.at_line_start = True
-
-    def image(self, node: LexborNode) -> None:
-        attrs = node.attributes
-        src = attrs.get("src") or attrs.get("oldsrc") or attrs.get("data-src")
-        alt = attrs.get("alt")
-        name = image_filename(src, alt)
-        self.newline()
-        start = self.length
-        self.parts.append(name)
-        self.length += len(name)
-        self.images.append(PageImage(name, src, alt, (start, self.length)))
-        self.at_line_start = False
-        self.newline()
-
-    def text(self) -> str:
-        return "".join(self.parts).rstrip("\n")
