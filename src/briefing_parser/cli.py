@@ -1,17 +1,21 @@
-"""The `briefing-parser` command line: parse, schema (and the batch verbs)."""
+"""The `briefing-parser` command line: parse, convert, validate, schema."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
+from .convert import FORMATS, SHARD_SIZE, PageResult, UsageError, convert_to, count_pages, default_jobs
 from .errors import ParseError
 from .parse import parse
 from .schema import Briefing
+from .validate import check_file
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2, 3
 
@@ -38,9 +42,33 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", help="force a layout instead of detecting it")
     p.set_defaults(run=run_parse)
 
+    c = verbs.add_parser("convert", help="convert files, folders, globs, WARC files (or - for paths on stdin)")
+    c.add_argument("inputs", nargs="+", help="files, folders, globs, .warc/.warc.gz, or - (paths on stdin)")
+    c.add_argument("-o", "--output", required=True, type=Path, help="output folder")
+    c.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
+    c.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    c.add_argument("--resume", action="store_true", help="skip pages whose output is already complete")
+    c.add_argument("--timeout", type=float, default=60.0, help="seconds per page before it fails (0: none)")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    c.add_argument("--layout", help="force a layout instead of detecting it")
+    c.add_argument("--shard-size", type=_positive_int, default=SHARD_SIZE,
+                   help=f"pages per jsonl/csv/parquet part file (default: {SHARD_SIZE})")
+    c.set_defaults(run=run_convert)
+
+    v = verbs.add_parser("validate", help="check JSON or JSONL documents against the Briefing model")
+    v.add_argument("files", nargs="+", type=Path)
+    v.set_defaults(run=run_validate)
+
     s = verbs.add_parser("schema", help="print the JSON Schema of Briefing")
     s.set_defaults(run=run_schema)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def run_parse(args: argparse.Namespace) -> int:
@@ -67,6 +95,75 @@ def run_parse(args: argparse.Namespace) -> int:
     if documents:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=indent) + "\n")
     return _exit_code(failed, len(args.files))
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    jobs = args.jobs or default_jobs()
+    options = {"layout": args.layout} if args.layout else {}
+    started = time.perf_counter()
+    counts = {"ok": 0, "failed": 0, "skipped": 0}
+    bar = _progress_bar(args)
+    try:
+        results = convert_to(args.inputs, args.output, fmt=args.format, jobs=jobs, resume=args.resume,
+                             timeout=args.timeout or None, options=options, shard_size=args.shard_size,
+                             stdin=sys.stdin)
+        for result in results:
+            _count(counts, result)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(failed=counts["failed"], refresh=False)
+    except UsageError as error:
+        print(f"briefing-parser convert: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted: run again with --resume to continue", file=sys.stderr)
+        return 130
+    finally:
+        if bar is not None:
+            bar.close()
+    total = counts["ok"] + counts["failed"]
+    if total == 0:
+        print("briefing-parser convert: no pages found in the inputs", file=sys.stderr)
+        return EXIT_USAGE
+    seconds = time.perf_counter() - started
+    converted = total - counts["skipped"]
+    print(f"{total} pages: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} already done; "
+          f"{converted} converted in {seconds:.1f} s ({converted / seconds:.1f} pages/s, {jobs} jobs) "
+          f"-> {args.output}", file=sys.stderr)
+    return _exit_code(counts["failed"], total)
+
+
+def _count(counts: dict[str, int], result: PageResult) -> None:
+    counts["failed" if result.failed else "ok"] += 1
+    counts["skipped"] += result.skipped
+
+
+def _progress_bar(args: argparse.Namespace) -> Any:
+    """A tqdm bar on a terminal (when tqdm is installed), else None."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    try:
+        import tqdm
+    except ImportError:
+        return None
+    tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
+    return tqdm.tqdm(total=count_pages(args.inputs), unit="page", dynamic_ncols=True)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    documents, invalid = 0, 0
+    for path in args.files:
+        try:
+            for problems in check_file(path):
+                documents += 1
+                invalid += bool(problems)
+                for problem in problems:
+                    print(problem, file=sys.stderr)
+        except OSError as error:
+            print(f"{path}: {error.strerror or error}", file=sys.stderr)
+            documents, invalid = documents + 1, invalid + 1
+    print(f"{documents} documents: {documents - invalid} valid, {invalid} invalid", file=sys.stderr)
+    return _exit_code(invalid, documents) if documents else EXIT_USAGE
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -1,0 +1,324 @@
+"""Flat tables from a Briefing (one function, `tabulate`) and the shard writers for jsonl, csv and parquet."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any, Literal, Protocol
+
+import orjson
+
+from .schema import Briefing, Span
+
+log = logging.getLogger(__name__)
+
+ColumnType = Literal["string", "int", "date", "timestamp", "strings"]
+Row = dict[str, Any]
+Tables = dict[str, list[Row]]
+
+# Every table and its typed columns; `tabulate` fills exactly these, the writers only encode them.
+TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
+    "briefings": (
+        ("document_id", "string"), ("uri", "string"), ("sha256", "string"), ("encoding", "string"),
+        ("media_type", "string"), ("layout", "string"), ("size", "int"), ("schema_version", "string"),
+        ("language", "string"), ("title", "string"), ("topic", "string"), ("published", "date"),
+        ("origin", "string"), ("breadcrumb", "strings"), ("region", "string"), ("series_name", "string"),
+        ("series_number", "int"), ("organizer", "string"), ("started_at", "timestamp"),
+        ("ended_at", "timestamp"), ("turn_count", "int"), ("exchange_count", "int"),
+        ("error_count", "int"), ("text", "string"),
+    ),
+    "turns": (
+        ("document_id", "string"), ("id", "string"), ("index", "int"), ("at", "timestamp"),
+        ("participant_id", "string"), ("label", "string"), ("role", "string"), ("kind", "string"),
+        ("text", "string"), ("image_ids", "strings"), ("span_start", "int"), ("span_end", "int"),
+        ("marker_start", "int"), ("marker_end", "int"),
+    ),
+    "exchanges": (
+        ("document_id", "string"), ("id", "string"), ("question_turn_ids", "strings"),
+        ("answer_turn_ids", "strings"), ("outlet_id", "string"), ("follows", "string"),
+    ),
+    "participants": (
+        ("document_id", "string"), ("id", "string"), ("name", "string"), ("label", "string"),
+        ("role", "string"), ("title", "string"), ("organization", "string"), ("honorific", "string"),
+        ("outlet_id", "string"),
+    ),
+    "outlets": (("document_id", "string"), ("id", "string"), ("name", "string"), ("kind", "string")),
+    "contacts": (
+        ("document_id", "string"), ("id", "string"), ("kind", "string"), ("raw", "string"),
+        ("e164", "string"), ("owner", "string"), ("turn_id", "string"), ("span_start", "int"),
+        ("span_end", "int"),
+    ),
+    "images": (
+        ("document_id", "string"), ("id", "string"), ("filename", "string"), ("src", "string"),
+        ("alt", "string"), ("captured_at", "timestamp"), ("turn_id", "string"), ("span_start", "int"),
+        ("span_end", "int"),
+    ),
+    "diagnostics": (
+        ("document_id", "string"), ("index", "int"), ("code", "string"), ("severity", "string"),
+        ("message", "string"), ("span_start", "int"), ("span_end", "int"),
+    ),
+}
+
+
+def tabulate(doc: Briefing, document_id: str) -> Tables:
+    """The rows of every table in `TABLES` for one Briefing, keyed by `document_id`."""
+    src, series = doc.source, doc.series
+    briefing = {
+        "document_id": document_id, "uri": src.uri, "sha256": src.sha256, "encoding": src.encoding,
+        "media_type": src.media_type, "layout": src.layout, "size": src.size,
+        "schema_version": doc.schema_version, "language": doc.language, "title": doc.title,
+        "topic": doc.topic, "published": doc.published, "origin": doc.origin,
+        "breadcrumb": list(doc.breadcrumb), "region": doc.region,
+        "series_name": series.name if series else None, "series_number": series.number if series else None,
+        "organizer": doc.organizer, "started_at": doc.started_at, "ended_at": doc.ended_at,
+        "turn_count": len(doc.turns), "exchange_count": len(doc.exchanges),
+        "error_count": sum(d.severity == "error" for d in doc.diagnostics), "text": doc.text,
+    }
+    key = {"document_id": document_id}
+    return {
+        "briefings": [briefing],
+        "turns": [
+            {**key, "id": t.id, "index": t.index, "at": t.at, "participant_id": t.participant_id,
+             "label": t.label, "role": t.role, "kind": t.kind, "text": t.text, "image_ids": list(t.image_ids),
+             **_span(t.span), **_span(t.marker_span, "marker")}
+            for t in doc.turns
+        ],
+        "exchanges": [
+            {**key, "id": q.id, "question_turn_ids": list(q.question_turn_ids),
+             "answer_turn_ids": list(q.answer_turn_ids), "outlet_id": q.outlet_id, "follows": q.follows}
+            for q in doc.exchanges
+        ],
+        "participants": [
+            {**key, "id": p.id, "name": p.name, "label": p.label, "role": p.role, "title": p.title,
+             "organization": p.organization, "honorific": p.honorific, "outlet_id": p.outlet_id}
+            for p in doc.participants
+        ],
+        "outlets": [{**key, "id": o.id, "name": o.name, "kind": o.kind} for o in doc.outlets],
+        "contacts": [
+            {**key, "id": c.id, "kind": c.kind, "raw": c.raw, "e164": c.e164, "owner": c.owner,
+             "turn_id": c.turn_id, **_span(c.span)}
+            for c in doc.contacts
+        ],
+        "images": [
+            {**key, "id": i.id, "filename": i.filename, "src": i.src, "alt": i.alt,
+             "captured_at": i.captured_at, "turn_id": i.turn_id, **_span(i.span)}
+            for i in doc.images
+        ],
+        "diagnostics": [
+            {**key, "index": n, "code": d.code, "severity": d.severity, "message": d.message,
+             **_span(d.span)}
+            for n, d in enumerate(doc.diagnostics)
+        ],
+    }
+
+
+def _span(span: Span | None, prefix: str = "span") -> Row:
+    return {f"{prefix}_start": span.start if span else None, f"{prefix}_end": span.end if span else None}
+
+
+def encode_cell(value: Any, kind: ColumnType) -> str:
+    """A cell as CSV text: '' for null (so '' and null read back alike), ISO 8601 for dates and times,
+    a JSON array for lists."""
+    if value is None:
+        return ""
+    if kind == "strings":
+        return orjson.dumps(value).decode()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in blocks so big shards never sit in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def temp_path(path: Path) -> Path:
+    """Where `path` is written before the rename that makes it appear complete."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file so readers see either nothing or all of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = temp_path(path)
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+class ShardWriter(Protocol):
+    """Receives pages, then either commits its files (renamed into place) or aborts them."""
+
+    def add(self, document: bytes | None, tables: Tables | None) -> None: ...
+
+    def commit(self) -> dict[str, str]: ...
+
+    def abort(self) -> None: ...
+
+
+class JsonlShard:
+    """One JSON Briefing per line, streamed into a temp file."""
+
+    def __init__(self, out: Path, name: str) -> None:
+        self.relative = f"{name}.jsonl"
+        self.path = out / self.relative
+        self.temp = temp_path(self.path)
+        self.handle: IO[bytes] = self.temp.open("wb")
+
+    def add(self, document: bytes | None, tables: Tables | None) -> None:
+        if document is not None:
+            self.handle.write(document + b"\n")
+
+    def commit(self) -> dict[str, str]:
+        self.handle.close()
+        digest = sha256_file(self.temp)
+        os.replace(self.temp, self.path)
+        return {self.relative: digest}
+
+    def abort(self) -> None:
+        self.handle.close()
+        self.temp.unlink(missing_ok=True)
+
+
+class CsvShard:
+    """One CSV file per table (header first), rows streamed into temp files."""
+
+    def __init__(self, out: Path, name: str) -> None:
+        self.files: dict[str, tuple[Path, Path, IO[str]]] = {}
+        self.writers: dict[str, Any] = {}
+        for table, columns in TABLES.items():
+            path = out / table / f"{name}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = temp_path(path)
+            handle = temp.open("w", encoding="utf-8", newline="")
+            self.files[table] = (path, temp, handle)
+            self.writers[table] = csv.writer(handle)
+            self.writers[table].writerow([column for column, _ in columns])
+
+    def add(self, document: bytes | None, tables: Tables | None) -> None:
+        for table, rows in (tables or {}).items():
+            columns = TABLES[table]
+            self.writers[table].writerows([encode_cell(row[c], kind) for c, kind in columns] for row in rows)
+
+    def commit(self) -> dict[str, str]:
+        digests = {}
+        for table, (path, temp, handle) in self.files.items():
+            handle.close()
+            digests[f"{table}/{path.name}"] = sha256_file(temp)
+            os.replace(temp, path)
+        return digests
+
+    def abort(self) -> None:
+        for _path, temp, handle in self.files.values():
+            handle.close()
+            temp.unlink(missing_ok=True)
+
+
+def arrow_schema(table: str) -> Any:
+    """The pyarrow schema of one table (pyarrow is imported here, only when Parquet is asked for)."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(), "int": pa.int64(), "date": pa.date32(),
+        "timestamp": pa.timestamp("us", tz="+08:00"), "strings": pa.list_(pa.string()),
+    }
+    return pa.schema([(column, types[kind]) for column, kind in TABLES[table]])
+
+
+class ParquetShard:
+    """One Parquet file per table; rows are flushed as row groups every `rows_per_group` pages."""
+
+    def __init__(self, out: Path, name: str, pages_per_group: int = 64) -> None:
+        import pyarrow.parquet as pq
+
+        self.pages_per_group, self.pending_pages = pages_per_group, 0
+        self.files: dict[str, tuple[Path, Path, Any]] = {}
+        self.buffers: dict[str, list[Row]] = {table: [] for table in TABLES}
+        for table in TABLES:
+            path = out / table / f"{name}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = temp_path(path)
+            self.files[table] = (path, temp, pq.ParquetWriter(temp, arrow_schema(table), compression="zstd"))
+
+    def add(self, document: bytes | None, tables: Tables | None) -> None:
+        if tables is None:
+            return
+        for table, rows in tables.items():
+            self.buffers[table].extend(rows)
+        self.pending_pages += 1
+        if self.pending_pages >= self.pages_per_group:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        for table, rows in self.buffers.items():
+            if rows:
+                writer = self.files[table][2]
+                writer.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)))
+            self.buffers[table] = []
+        self.pending_pages = 0
+
+    def commit(self) -> dict[str, str]:
+        self._flush()
+        digests = {}
+        for table, (path, temp, writer) in self.files.items():
+            writer.close()
+            digests[f"{table}/{path.name}"] = sha256_file(temp)
+            os.replace(temp, path)
+        return digests
+
+    def abort(self) -> None:
+        for _path, temp, writer in self.files.values():
+            writer.close()
+            temp.unlink(missing_ok=True)
+
+
+SHARD_WRITERS: Mapping[str, type[JsonlShard] | type[CsvShard] | type[ParquetShard]] = {
+    "jsonl": JsonlShard, "csv": CsvShard, "parquet": ParquetShard,
+}
+
+
+def shard_files(out: Path, fmt: str) -> Iterable[Path]:
+    """Every committed shard file of a format under `out`."""
+    if fmt == "jsonl":
+        return sorted(out.glob("part-*.jsonl"))
+    return sorted(p for table in TABLES for p in (out / table).glob(f"part-*.{fmt}"))
+
+
+def read_csv_table(path: Path) -> list[Row]:
+    """Read one CSV table back with its cells decoded to the column types (for checks and notebooks)."""
+    table = path.parent.name
+    kinds = dict(TABLES[table])
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{c: decode_cell(v, kinds[c]) for c, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def decode_cell(text: str, kind: ColumnType) -> Any:
+    """The inverse of `encode_cell`."""
+    if text == "":
+        return [] if kind == "strings" else None
+    if kind == "int":
+        return int(text)
+    if kind == "strings":
+        return orjson.loads(text)
+    if kind == "date":
+        return date.fromisoformat(text)
+    if kind == "timestamp":
+        return datetime.fromisoformat(text)
+    return text
+
+
+def dumps_document(doc: Briefing) -> bytes:
+    """Canonical JSON of a Briefing, via orjson (same bytes as `model_dump_json`, faster)."""
+    return orjson.dumps(doc.model_dump())
+
