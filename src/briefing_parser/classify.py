@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .schema import Role, TurnKind
@@ -16,29 +17,72 @@ class Pairing:
     follow_up: bool = False
 
 
-def classify(roles: list[Role], follow_ups: list[bool]) -> tuple[list[TurnKind], list[Pairing]]:
+@dataclass(frozen=True)
+class TurnFacts:
+    """What the labels say about one turn beyond its role (all False for the timestamp layout)."""
+
+    follow_up: bool = False  # 追问, Follow-up
+    reply: bool = False  # 记者解释：…, Journalist adds: … — never a question
+    kind: TurnKind | None = None  # fixed by a cue or a closing line
+    answer_label: bool = False  # 答, A: the anonymous answer label
+    named: bool = False  # an official labelled with a name (耿爽：…)
+    soft: bool = False  # a bare reporter label (记者, Journalist) that may answer back in a dialogue
+
+
+def classify(roles: list[Role], follow_ups: list[bool],
+             facts: Sequence[TurnFacts] | None = None) -> tuple[list[TurnKind], list[Pairing]]:
     """Kinds and exchanges from the sequence of speaker roles.
 
     host: the first turn `opening`, the last `closing`, any other `transition`;
-    official: `statement` until the first question, `answer` after it;
-    journalist: `question` (each its own exchange; `follow_ups` marks 追问 / Follow-up);
-    unknown or interpreter: `other`.
+    official: `statement` until the first question, `answer` after it, `other` when it is dialogue;
+    journalist: `question` (each its own exchange; `follow_ups` marks 追问 / Follow-up), `other`
+    for a reply inside a dialogue; unknown or interpreter: `other`. Cues and closing lines keep
+    the kind their layout gives them.
     """
+    facts = list(facts) if facts is not None else [TurnFacts(follow_up=f) for f in follow_ups]
+    dialogue = [_is_dialogue(facts, roles, i) for i in range(len(roles))]
     kinds: list[TurnKind] = []
     pairings: list[Pairing] = []
+    open_exchange = False  # a question waits for answers (closed by a closing turn)
+    in_dialogue = False  # the spokesperson has asked back (耿爽：你是哪家媒体的？)
     last = len(roles) - 1
     for index, role in enumerate(roles):
-        if role == "host":
+        fact = facts[index]
+        if fact.kind == "closing":
+            kinds.append("closing")
+            open_exchange = in_dialogue = False
+        elif role == "host":
             kinds.append("opening" if index == 0 else "closing" if index == last else "transition")
         elif role == "official":
-            if pairings:
+            if dialogue[index]:
+                kinds.append("other")
+                in_dialogue = True
+            elif open_exchange:
                 kinds.append("answer")
                 pairings[-1].answers.append(index)
+                in_dialogue = False
             else:
                 kinds.append("statement")
         elif role == "journalist":
-            kinds.append("question")
-            pairings.append(Pairing([index], follow_up=follow_ups[index] and bool(pairings)))
+            if fact.reply or (in_dialogue and fact.soft):
+                kinds.append("other")
+            else:
+                kinds.append("question")
+                pairings.append(Pairing([index], follow_up=follow_ups[index] and bool(pairings)))
+                open_exchange, in_dialogue = True, False
         else:
             kinds.append("other")
     return kinds, pairings
+
+
+def _is_dialogue(facts: Sequence[TurnFacts], roles: list[Role], index: int) -> bool:
+    """A spokesperson's named turn is dialogue when an anonymous answer (答) follows it before the
+    next real question: 问 → 耿爽：你是哪家媒体的？ → 记者：NHK。 → 答：…"""
+    if roles[index] != "official" or not facts[index].named:
+        return False
+    for fact, role in zip(facts[index + 1:], roles[index + 1:], strict=True):
+        if fact.answer_label:
+            return True
+        if fact.kind is not None or not (fact.soft or fact.reply or (role == "official" and fact.named)):
+            return False
+    return False

@@ -248,3 +248,43 @@ def organizer(text: str) -> str | None:
         if org.startswith(lead):
             org = org[len(lead):]
     return org or None
+
+
+# "… on June 22, 2018", "… on September 10" (the year then comes from the page's image names).
+EN_DATE = re.compile(
+    r"\b(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(?P<year>\d{4}))?"
+)
+MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
+                                      "September", "October", "November", "December"), 1)}
+# Upload stamps in image names of the Foreign Ministry's CMS: W020180910….jpg → 2018-09-10.
+UPLOAD_STAMP = re.compile(r"W0(20\d{2})(\d{2})(\d{2})")
+# A space left between two Han characters where a heading had a <br>: …特朗普 同台湾…
+HAN_GAP = regex.compile(r"(?<=\p{Han}) +(?=\p{Han})")
+
+
+def join_broken_heading(title: str) -> str:
+    """外交部发言人耿爽就美国当选总统特朗普 同台湾地区领导人… → …特朗普同台湾地区领导人…"""
+    return HAN_GAP.sub("", title)
+
+
+def heading_date(title: str, image_names: list[str]) -> date | None:
+    """2020年1月2日外交部发言人… → 2020-01-02; "… on June 22, 2018" → 2018-06-22; "… on September 10"
+    takes the year of an image uploaded on that day (W020180910….jpg)."""
+    if day := parse_date(title):
+        return day
+    match = EN_DATE.search(title)
+    if not match:
+        return None
+    month, dom = MONTHS[match["month"]], int(match["day"])
+    year = int(match["year"]) if match["year"] else None
+    if year is None:
+        for name in image_names:
+            stamp = UPLOAD_STAMP.search(name)
+            if stamp and (int(stamp[2]), int(stamp[3])) == (month, dom):
+                year = int(stamp[1])
+                break
+    try:
+        return date(year, month, dom) if year else None
+    except ValueError:
+        return None

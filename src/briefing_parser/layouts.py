@@ -4,17 +4,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .schema import Role
+from . import lexicon
+from .schema import Role, TurnKind
 
 # White space that pages put inside markers: ASCII, NBSP (&nbsp;), U+3000 and the en/em spaces.
 SPACE = r"[ \t\u00a0\u3000\u2002\u2003]"
 
 
 @dataclass(frozen=True)
+class Cue:
+    """A phrase that opens an unlabelled turn and stays part of its text (会后有记者问及：…, 华春莹表示，…).
+
+    `pattern` is matched at each line start; `{name}` in it stands for the page's spokesperson names.
+    """
+
+    pattern: str
+    role: Role
+    kind: TurnKind | None = None
+
+
+@dataclass(frozen=True)
+class LabelReading:
+    """What a layout's rules say about one label: who speaks and how the turn counts."""
+
+    role: Role | None  # None: the layout leaves it to the roster (the timestamp layout)
+    outlet: str | None = None  # 法新社 for 法新社记者
+    name: str | None = None  # 赵立坚 for 赵立坚
+    follow_up: bool = False  # 追问, Follow-up: a question that follows the last exchange
+    reply: bool = False  # 记者解释, Journalist adds: a journalist answering back, not asking
+
+
+@dataclass(frozen=True)
 class Layout:
-    """Everything one page layout needs: marker rule, fixed labels, site rules.
+    """Everything one page layout needs: marker rule, label rules, site rules.
 
     `marker` is matched at each line start (re.MULTILINE); its named groups are `label` and,
     where the layout has them, `date` and `time`. The turn's body starts where the match ends.
@@ -30,6 +54,81 @@ class Layout:
     container_selectors: tuple[str, ...] = ()
     # Fewest markers a page must have for this layout to be detected.
     min_markers: int = 2
+    # --- label rules (layouts whose every label must be read by them: `strict_labels`) ---
+    strict_labels: bool = False
+    # Follow-up labels by pattern: 追问一, 彭博社记者追问, Follow-up question.
+    follow_up: re.Pattern[str] | None = None
+    # A journalist answering the spokesperson's question back: 记者解释, Journalist adds.
+    reply: re.Pattern[str] | None = None
+    # A journalist's label naming the outlet (group `outlet`): 《南华早报》记者, AFP.
+    outlet_label: re.Pattern[str] | None = None
+    # Labels shaped like outlets that are not (First:, Note:).
+    not_outlet: re.Pattern[str] | None = None
+    # Anonymous answer labels (答, A): on a page that uses them, a spokesperson's name label before
+    # the next one is dialogue (耿爽：你是哪家媒体的？), not the answer.
+    answer_labels: frozenset[str] = frozenset()
+    # Bare reporter labels (记者, Journalist): a question, or the reporter answering back in a dialogue.
+    soft_labels: frozenset[str] = frozenset()
+    # Unlabelled turn openers kept in the text, and lines that open a closing turn after an answer.
+    cues: tuple[Cue, ...] = ()
+    closing: re.Pattern[str] | None = None
+    # Role of unlabelled text before the first marker (an opening statement), None: header/unclassified.
+    preamble_role: Role | None = None
+    # --- site rules ---
+    # Where the spokesperson is named (group `name`), tried on the heading, then on the text.
+    spokesperson: tuple[re.Pattern[str], ...] = ()
+    # Spokespersons known from earlier pages: names on a page before any heading is read.
+    spokespersons: frozenset[str] = frozenset()
+    official_title: str | None = None
+    official_organization: str | None = None
+    # Labels that are evidence for this layout rather than a sibling (问/答 vs 法新社记者/赵立坚).
+    detect_labels: re.Pattern[str] | None = None
+    # A page heading of this site: a page that matches it but has no markers is not a transcript.
+    site: re.Pattern[str] | None = None
+    # The page heading (`Page.title`) is the title; the header lines are navigation.
+    title_from_heading: bool = False
+
+    def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
+        """What the label says under this layout's rules; None when it is no label of the layout
+        (记者笑, First) and its line is text."""
+        if not self.strict_labels:
+            return LabelReading(self.fixed_roles.get(label), follow_up=label in self.follow_up_labels)
+        follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
+        if label in self.fixed_roles:
+            return LabelReading(self.fixed_roles[label], follow_up=follow_up)
+        if self.reply and self.reply.fullmatch(label):
+            return LabelReading("journalist", reply=True)
+        folded = {n.casefold(): n for n in names}
+        if label.casefold() in folded:
+            return LabelReading("official", name=folded[label.casefold()])
+        if self.not_outlet and self.not_outlet.fullmatch(label):
+            return None
+        if self.outlet_label and (match := self.outlet_label.fullmatch(label)):
+            outlet = match.group("outlet")
+            return LabelReading("journalist", outlet=outlet or None, follow_up=follow_up)
+        if follow_up:  # 追问一, 记者追问
+            return LabelReading("journalist", follow_up=True)
+        return None
+
+    def speaker(self, heading: str | None, text: str) -> str | None:
+        """The spokesperson the page names: in its heading (外交部发言人耿爽主持例行记者会), else in
+        its first lines (2013年12月11日，外交部发言人洪磊主持例行记者会。)."""
+        for where in (heading or "", text[:800]):
+            for pattern in self.spokesperson:
+                if match := pattern.search(where):
+                    return match.group("name")
+        return None
+
+    def cue_patterns(self, names: frozenset[str]) -> list[tuple[re.Pattern[str], Cue]]:
+        """The cues compiled for one page's spokesperson names (a cue without `{name}` needs none)."""
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        compiled = []
+        for cue in self.cues:
+            if "{name}" in cue.pattern and not alternatives:
+                continue
+            body = cue.pattern.replace("{name}", alternatives)
+            compiled.append((re.compile(rf"^{SPACE}*(?={body})", re.MULTILINE), cue))
+        return compiled
 
 
 LAYOUTS: dict[str, Layout] = {}
@@ -64,20 +163,158 @@ TIMESTAMP = register(Layout(
 ))
 
 
+# --- The Ministry of Foreign Affairs' regular press conferences (www.fmprc.gov.cn), 2013-2020 ---
+
+_HAN = "\u4e00-\u9fff"
+_ZH_END = rf"{SPACE}*[：:]{SPACE}*"  # full-width or ASCII colon (问:), both seen
+# Every zh label form; the rules in `read_label` decide which are labels on the page:
+#   问：  答：  追问：  追问一：  记者：  记者追问：  记者解释：  法新社记者：  《南华早报》记者：
+#   路透社记者提问：  彭博社记者追问：  加拿大《环球邮报》记者：  赵立坚：  华春莹：
+# A label never starts with an opening bracket: （记者：日本媒体。…） sits inside an answer.
+_ZH_MARKER = re.compile(
+    rf"^{SPACE}*(?P<label>问|答|追问[一二三四五六七八九十\d]?"
+    rf"|[^\s：:，,。！!？?；;、（(“\"'\d*＊][^\s：:，,。！!？?；;、（）()“”\"]{{0,23}}?记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
+    rf"|记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
+    rf"|[{_HAN}]{{2,4}}){_ZH_END}",
+    re.MULTILINE,
+)
+_ZH_CUES = (
+    # 会后有记者问及：…  会后，有记者问及：…  会后有俄罗斯记者问及：…  有记者问：…
+    Cue(r"(?:会后[，,]?)?有[^\s：:，,。]{0,10}?记者问(?:及|到)?[：:，,]", "journalist", "question"),
+    # The spokesperson's reply to it, told in the third person: 华春莹表示，我们对…  耿爽表示：…
+    Cue(r"(?:{name})表示[：:，,]", "official", "answer"),
+)
+# After the last answer: recess notices, season's greetings, the next day's events after a rule.
+#   如果没有问题了，我宣布一则通知：…  外交部例行记者会将于8月6日…休会  祝大家暑期愉快！
+#   华春莹最后宣布：明天是元旦…  ******************************  *　　　*　　　*
+_ZH_CLOSING = re.compile(
+    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|如果?没有(?:其他|别的|更多)?问题了?[，,]"
+    rf"|[{_HAN}]{{2,3}}最后宣布|今天的(?:例行)?记者会(?:就)?到(?:这里|此)"
+    rf"|(?:根据.{{0,40}}放假安排[，,])?(?:外交部|当日的?|明天的?)?(?:外交部)?例行记者会(?:将)?(?:于|暂停|休会)"
+    rf"|祝(?:大家|各位)[^。]{{0,12}}(?:快乐|愉快)[！!。]?$)",
+    re.MULTILINE,
+)
+_ZH_SPOKESPERSON = (
+    # 2020年1月2日外交部发言人耿爽主持例行记者会  外交部发言人耿爽就…答记者问  外交部发言人赵立坚宣布：
+    re.compile(rf"外交部发言人(?P<name>[{_HAN}]{{2,3}}?)(?:主持|就|宣布|表示|答|发表|介绍)"),
+)
+
+MFA_QA = register(Layout(
+    name="mfa-qa",
+    marker=_ZH_MARKER,
+    fixed_roles={"问": "journalist", "答": "official", "记者": "journalist", "记者提问": "journalist",
+                 "外国记者": "journalist", "外国记者提问": "journalist"},
+    follow_up=re.compile(r"追问[一二三四五六七八九十\d]?|.*记者追问"),
+    reply=re.compile(r"记者(?:回答|解释|澄清|补充|说明)"),
+    # 法新社记者 → 法新社; 《澳大利亚人报》记者 → 《澳大利亚人报》 (speakers strips the brackets)
+    outlet_label=re.compile(r"(?P<outlet>.+?)的?记者(?:追问|提问)?"),
+    answer_labels=frozenset({"答"}),
+    soft_labels=frozenset({"记者"}),
+    cues=_ZH_CUES,
+    closing=_ZH_CLOSING,
+    preamble_role="official",
+    spokesperson=_ZH_SPOKESPERSON,
+    spokespersons=lexicon.MFA_SPOKESPERSONS_ZH,
+    official_title="外交部发言人",
+    official_organization="外交部",
+    container_selectors=("#News_Body_Txt_A",),
+    strict_labels=True,
+    detect_labels=re.compile(r"问|答|追问.?"),
+    site=re.compile(r"外交部发言人|中华人民共和国外交部"),
+    title_from_heading=True,
+    min_markers=2,
+))
+# From 2020-03-24: 路透社记者：… / 赵立坚：…  (same labels, named speakers; 追问 still used).
+MFA_NAMED = register(replace(MFA_QA, name="mfa-named", detect_labels=re.compile(r".+记者.{0,2}|[\u4e00-\u9fff]{2,3}")))
+
+# English: Q: / A: / Follow-up: / Journalist: (2018-2020-03), then AFP: / Zhao Lijian: (from 2020-03-24).
+# An outlet label is a run of capitalized words (The Globe and Mail, ITN&BBC, CCTV4, Bloomberg News);
+# a colon followed by a digit is a clock (At 10:00, As of 24:00, Between 00:00 and 24:00).
+_EN_WORD = r"[A-Z0-9][\w.&’'\-]*"
+_EN_MARKER = re.compile(
+    rf"^{SPACE}*(?P<label>Q|A|Follow[- ]up(?: [Qq]uestion)?"
+    r"|(?:The |Foreign )?[Jj]ournalist(?: (?:adds|added|clarifies|clarified|explains|explained|asks|asked))?"
+    r"|Reporter"
+    rf"|{_EN_WORD}(?:[ \u00a0](?:{_EN_WORD}|and|of|the|de|du|for|&)){{0,5}}"
+    rf"|[A-Z][a-z]+ [a-z]+){SPACE}*[:：](?!\d){SPACE}*",
+    re.MULTILINE,
+)
+_EN_CLOSING = re.compile(
+    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
+    r"|That concludes|This is the last regular press conference"
+    r"|The regular press conference .{0,60}(?:will be|is) (?:adjourned|suspended|cancelled|resumed)"
+    r"|(?:We )?[Ww]ish (?:you|everyone) (?:all )?a)",
+    re.MULTILINE,
+)
+MFA_EN_QA = register(Layout(
+    name="mfa-en-qa",
+    marker=_EN_MARKER,
+    fixed_roles={"Q": "journalist", "A": "official", "Journalist": "journalist", "journalist": "journalist",
+                 "Reporter": "journalist", "Foreign Journalist": "journalist", "Foreign journalist": "journalist",
+                 "Follow-up": "journalist", "Follow up": "journalist", "Follow-up question": "journalist",
+                 "Follow-up Question": "journalist"},
+    follow_up=re.compile(r"Follow[- ]up.*"),
+    reply=re.compile(r"(?:The )?[Jj]ournalist (?:adds|added|clarifies|clarified|explains|explained)"),
+    outlet_label=re.compile(r"(?P<outlet>.+)"),
+    # Words that open a paragraph of an answer like a label: First: …  Note: …
+    not_outlet=re.compile(r"(?:First|Second|Third|Fourth|Fifth|Firstly|Secondly|Thirdly|Finally|Lastly|Last|"
+                          r"Next|Note|Notes|PS|P\.S\.|Source|Photo|Time|Date|Venue|Address|Tel|Fax|E-?mail|"
+                          r"Website|Topic|Subject|Title|Attachment|Appendix|Update|Example|Answer|Question)"),
+    answer_labels=frozenset({"A"}),
+    soft_labels=frozenset({"Journalist", "journalist", "Reporter"}),
+    closing=_EN_CLOSING,
+    preamble_role="official",
+    spokesperson=(
+        # Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on June 22, 2018
+        re.compile(r"Spokesperson (?P<name>[A-Z][a-z]+ [A-Z][a-z]+)(?:'s|’s| Answers| on|,)"),
+    ),
+    spokespersons=lexicon.MFA_SPOKESPERSONS_EN,
+    official_title="Foreign Ministry Spokesperson",
+    official_organization="Ministry of Foreign Affairs",
+    container_selectors=("div.content",),
+    strict_labels=True,
+    detect_labels=re.compile(r"Q|A|Follow.*|.*[Jj]ournalist.*|Reporter"),
+    site=re.compile(r"Foreign Ministry Spokesperson|Ministry of Foreign Affairs, the People's Republic of China"),
+    title_from_heading=True,
+))
+# Named pages count the outlet and name labels: everything but Q, A, Follow-up and Journalist.
+MFA_EN_NAMED = register(replace(MFA_EN_QA, name="mfa-en-named", detect_labels=re.compile(
+    r"(?!(?:Q|A|Reporter)$)(?!Follow)(?!(?:The |Foreign )?[Jj]ournalist).+")))
+
+
 def get(name: str) -> Layout | None:
     """The registered layout of that name."""
     return LAYOUTS.get(name)
 
 
-def detect(text: str, content: tuple[int, int]) -> tuple[Layout | None, int]:
-    """The layout whose marker rule matches most lines of the content, and how many it matched."""
-    region = text[content[0]:content[1]]
+def detect(text: str, content: tuple[int, int], heading: str | None = None) -> tuple[Layout | None, int]:
+    """The layout whose rules read most markers of the content, and how many it read.
+
+    A layout counts only its evidence labels (`detect_labels`); ties go to the later entry."""
     best: tuple[Layout | None, int] = (None, 0)
     for layout in LAYOUTS.values():
-        count = sum(1 for _ in layout.marker.finditer(region))
+        speaker = layout.speaker(heading, text[content[0]:content[0] + 800]) if layout.spokesperson else None
+        known = layout.spokespersons | ({speaker} if speaker else set())
+        count = 0
+        for match in layout.marker.finditer(text, content[0], content[1]):
+            label = (match.group("label") or "").strip()
+            if layout.read_label(label, known) is None:
+                continue
+            if layout.detect_labels is None or layout.detect_labels.fullmatch(label):
+                count += 1
         if count >= layout.min_markers and count >= best[1]:
             best = (layout, count)
     return best
+
+
+def recognize(heading: str | None, chrome: str = "") -> Layout | None:
+    """The first layout whose site rule knows the page, by its heading, else by its navigation and
+    footer (中华人民共和国外交部　版权所有): for pages without markers."""
+    for where in (heading or "", chrome):
+        for layout in LAYOUTS.values():
+            if where and layout.site and layout.site.search(where):
+                return layout
+    return None
 
 
 def container_selectors() -> tuple[str, ...]:

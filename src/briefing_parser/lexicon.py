@@ -71,3 +71,9 @@ def outlet_kind(name: str) -> OutletKind | None:
         if pattern.search(name):
             return kind
     return None
+
+# Spokespersons of the Ministry of Foreign Affairs 2013-2020, for pages whose heading does not name
+# one (text bodies, dialogue turns such as 陆慷：… on a page of 华春莹's); the heading adds others.
+MFA_SPOKESPERSONS_ZH = frozenset({"秦刚", "洪磊", "华春莹", "陆慷", "耿爽", "赵立坚", "汪文斌"})
+MFA_SPOKESPERSONS_EN = frozenset({"Qin Gang", "Hong Lei", "Hua Chunying", "Lu Kang", "Geng Shuang", "Zhao Lijian",
+                                  "Wang Wenbin"})

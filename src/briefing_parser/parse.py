@@ -14,7 +14,7 @@ from typing import Any
 
 from . import collect, lexicon
 from . import layouts as layout_registry
-from .classify import classify
+from .classify import TurnFacts, classify
 from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
@@ -32,7 +32,7 @@ from .schema import (
     Turn,
 )
 from .segment import Range, RawTurn, account, header_lines, lines, segment, tokenize
-from .speakers import identify, roster
+from .speakers import Cast, identify, identify_by_labels, roster
 
 log = logging.getLogger(__name__)
 
@@ -125,30 +125,58 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     page, diagnostics = read_result.page, read_result.diagnostics
     text = page.text
 
-    layout, count = _choose_layout(page, options, diagnostics)
-    markers = tokenize(text, page.content, layout) if layout else []
+    layout, _count = _choose_layout(page, options, diagnostics)
+    not_transcript = False
+    chrome = text[:page.content[0]] + text[page.content[1]:]
+    if layout is None and page.is_html and (site := layout_registry.recognize(page.title, chrome)):
+        # A page of a known site without markers: an announcement (发表谈话), not a transcript.
+        layout, not_transcript = site, True
+    speaker = layout.speaker(page.title, text[page.content[0]:page.content[1]]) if layout else None
+    names = frozenset({speaker}) if speaker else frozenset()
+    markers = tokenize(text, page.content, layout, names) if layout and not not_transcript else []
     preamble, raw_turns, footer = segment(text, page.content, markers)
+    if layout and layout.preamble_role and _has_words(text, preamble, page):
+        # Unlabelled text before the first question is the spokesperson's opening statement.
+        raw_turns.insert(0, RawTurn(None, preamble))
+        preamble = (preamble[0], preamble[0])
     if not text.strip() and not any(d.severity == "error" for d in diagnostics):
         diagnostics.append(diagnostic("extract.empty", "the page has no text", "error"))
+    elif not_transcript:
+        diagnostics.append(diagnostic(
+            "layout.not_a_transcript",
+            f"a {layout.name if layout else ''} page without question or answer markers (a statement or an "
+            "announcement); its text is one turn"))
     elif layout is None and text.strip():
         diagnostics.append(diagnostic(
             "layout.unknown", "no known layout's markers were found; the text is kept as one turn"))
 
     header_before = (0, page.content[0])
     head_lines, other_lines = header_lines(text, preamble)
+    # A photo above the first question is an image, not stray text.
+    photos = {img.span for img in page.images}
+    other_lines = [line for line in other_lines if _strip(text, line) not in photos]
     chrome_header, _chrome_rest = header_lines(text, header_before)
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
     officials = roster(_introduction(text, raw_turns, preamble, layout), [m.label for m in markers])
-    cast = identify(text, raw_turns, layout, officials) if layout else None
+    cast: Cast | None = None
+    if layout and layout.strict_labels:
+        cast = identify_by_labels(raw_turns, layout, speaker, names)
+    elif layout:
+        cast = identify(text, raw_turns, layout, officials)
     if cast is not None:
         diagnostics += cast.diagnostics
-    roles = [cast.role(pid) for pid in cast.speaker_of_turn] if cast else []
+    roles = [cast.turn_role(i) for i in range(len(raw_turns))] if cast else []
     follow_ups = [bool(t.marker and layout and t.marker.label in layout.follow_up_labels) for t in raw_turns]
-    kinds, pairings = classify(roles, follow_ups)
+    facts = _facts(raw_turns, cast, layout) if cast and layout else None
+    if facts:
+        follow_ups = [f.follow_up for f in facts]
+    kinds, pairings = classify(roles, follow_ups, facts)
 
     # Metadata from the page header, the title and the first turns.
     meta = _metadata(page, header_text_lines, text, raw_turns)
+    if layout and layout.title_from_heading and page.title:
+        meta.update(_heading_metadata(page))
     region = collect.find_region(text, [meta.get("breadcrumb_line") or "", meta.get("title") or ""])
     area = options.area_code or (collect.area_codes().get(region) if region else None)
 
@@ -156,7 +184,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     images = collect.images_in(text, [*turn_spans, *(other_lines or [])], page.images)
     phones = [p for span in turn_spans for p in collect.phones(text, span[0], span[1], area)]
 
-    published = meta.get("published")
+    published = meta.get("published") or meta.get("held_on")
     turns = _turns(text, raw_turns, turn_spans, roles, kinds, cast, images, published)
     if not raw_turns and text[page.content[0]:page.content[1]].strip():
         turns = [_whole_text_turn(text, page.content)]
@@ -169,7 +197,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         for n, img in enumerate(images, 1)
     ]
     contacts = [
-        Contact(id=f"c{n}", kind=p.kind, raw=p.raw, e164=p.e164, owner=p.owner,  # type: ignore[arg-type]
+        Contact(id=f"c{n}", kind=p.kind, raw=p.raw, e164=p.e164, owner=p.owner,
                 turn_id=_turn_at(turns, p.span[0]), span=Span(start=p.span[0], end=p.span[1]))
         for n, p in enumerate(phones, 1)
     ]
@@ -240,6 +268,33 @@ def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnost
             return forced, 0
         diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
     return layout_registry.detect(page.text, page.content)
+
+
+def _has_words(text: str, span: Range, page: Page) -> bool:
+    """Whether a span holds more than white space and image names."""
+    rest = text[span[0]:span[1]]
+    for img in page.images:
+        if span[0] <= img.span[0] < span[1]:
+            rest = rest.replace(img.filename, "")
+    return bool(rest.strip())
+
+
+def _facts(raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFacts]:
+    """What each turn's label or cue says beyond its role."""
+    facts = []
+    for index, raw in enumerate(raw_turns):
+        marker = raw.marker
+        reading = cast.readings[index] if index < len(cast.readings) else None
+        label = marker.label if marker else ""
+        facts.append(TurnFacts(
+            follow_up=bool(reading and reading.follow_up),
+            reply=bool(reading and reading.reply),
+            kind=marker.kind if marker else None,
+            answer_label=label in layout.answer_labels,
+            named=bool(reading and reading.name),
+            soft=label in layout.soft_labels,
+        ))
+    return facts
 
 
 def _introduction(text: str, turns: list[RawTurn], preamble: Range, layout: Layout | None) -> str:
@@ -337,6 +392,17 @@ def _metadata(page: Page, header: list[str], text: str, raw_turns: list[RawTurn]
                 break
     if meta.get("title") and (topic := collect.TOPIC.search(meta["title"])):
         meta["topic"] = topic.group("topic")
+    return meta
+
+
+def _heading_metadata(page: Page) -> dict[str, Any]:
+    """Title and dates from a heading such as 2020年1月2日外交部发言人耿爽主持例行记者会 or
+    Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on June 22, 2018."""
+    title = collect.join_broken_heading(page.title or "")
+    meta: dict[str, Any] = {"title": title}
+    held = collect.heading_date(title, [img.filename for img in page.images])
+    if held:
+        meta["held_on"] = held
     return meta
 
 

@@ -7,20 +7,25 @@ from dataclasses import dataclass
 
 from . import lexicon
 from .layouts import Layout
-from .schema import Segment, SegmentKind, Span
+from .schema import Role, Segment, SegmentKind, Span, TurnKind
 
 Range = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class Marker:
-    """A turn marker found in the text (`2023-03-31  10:01    杨建全`, `问：`)."""
+    """A turn marker found in the text (`2023-03-31  10:01    杨建全`, `问：`).
+
+    A cue (会后有记者问及：…) or a closing line is a marker without a label: it opens a turn, its
+    words stay in the turn, and `role`/`kind` say what the layout knows about that turn."""
 
     span: Range
     label: str
     label_span: Range
     date: str | None = None
     time: str | None = None
+    role: Role | None = None
+    kind: TurnKind | None = None
 
 
 @dataclass(frozen=True)
@@ -31,19 +36,50 @@ class RawTurn:
     body: Range  # from the end of the marker to the start of the next, white space included
 
 
-def tokenize(text: str, content: Range, layout: Layout) -> list[Marker]:
-    """Every marker of `layout` that opens a line inside the content region."""
+def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
+    """Every marker of `layout` that opens a line inside the content region: labels the layout's
+    rules can read (with the page's spokesperson `names`), cues, and closing lines after a marker."""
+    known = names | layout.spokespersons
     markers = []
     for match in layout.marker.finditer(text, content[0], content[1]):
         groups = match.groupdict()
+        label = (groups.get("label") or "").strip()
+        if layout.strict_labels and layout.read_label(label, known) is None:
+            continue  # 记者笑：…, 中国有句古语：… are sentences
         label_start, label_end = match.span("label")
         markers.append(Marker(
             span=match.span(),
-            label=(groups.get("label") or "").strip(),
+            label=label,
             label_span=(label_start, label_end),
             date=groups.get("date"),
             time=groups.get("time"),
         ))
+    taken = {m.span[0] for m in markers}
+    line_starts = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
+    for pattern, cue in layout.cue_patterns(known):
+        for match in pattern.finditer(text, content[0], content[1]):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            markers = [m for m in markers if text.rfind("\n", 0, m.span[0]) + 1 != line_start]
+            at = match.end()
+            markers.append(Marker(span=(at, at), label="", label_span=(at, at), role=cue.role, kind=cue.kind))
+            taken.add(at)
+            line_starts.add(line_start)
+    markers.sort(key=lambda m: m.span[0])
+    if layout.closing and markers:
+        first = markers[0].span[0]
+        for match in layout.closing.finditer(text, first, content[1]):
+            found = match.group(0)
+            at = match.start() + len(found) - len(found.lstrip(" \t\u00a0\u3000"))
+            line_start = text.rfind("\n", 0, at) + 1
+            if line_start in line_starts or at in taken:
+                continue
+            markers.append(Marker(span=(at, at), label="", label_span=(at, at), role=layout.preamble_role,
+                                  kind="closing"))
+            line_starts.add(line_start)
+        markers.sort(key=lambda m: m.span[0])
+        # One closing turn holds consecutive closing paragraphs (通知 … 祝大家新年快乐！).
+        markers = [m for i, m in enumerate(markers)
+                   if not (m.kind == "closing" and i and markers[i - 1].kind == "closing")]
     return markers
 
 

@@ -10,7 +10,7 @@ import regex
 
 from . import lexicon
 from .errors import diagnostic
-from .layouts import Layout
+from .layouts import LabelReading, Layout
 from .schema import Diagnostic, Outlet, Participant, Role
 from .segment import RawTurn
 
@@ -41,6 +41,16 @@ class Cast:
     outlets: list[Outlet] = field(default_factory=list)
     speaker_of_turn: list[str | None] = field(default_factory=list)  # participant id per raw turn
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # What the layout's label rules said of each raw turn (None: no rule applied).
+    readings: list[LabelReading | None] = field(default_factory=list)
+    # Roles of turns that have no participant (an unnamed spokesperson's statement).
+    role_of_turn: dict[int, Role] = field(default_factory=dict)
+
+    def turn_role(self, index: int) -> Role:
+        """The role of a raw turn: its participant's, else what the layout says of it."""
+        if index in self.role_of_turn:
+            return self.role_of_turn[index]
+        return self.role(self.speaker_of_turn[index])
 
     def role(self, participant_id: str | None) -> Role:
         """The role of a participant id, `unknown` for None."""
@@ -78,9 +88,8 @@ def _official(item: str, known_names: list[str]) -> Official | None:
         if name is None:
             return None
     title = core[: -len(name)].strip("、 ") or None
-    if title is None or not any(title.endswith(e) for e in lexicon.TITLE_ENDINGS):
-        if honorific is None:
-            return None
+    if (title is None or not any(title.endswith(e) for e in lexicon.TITLE_ENDINGS)) and honorific is None:
+        return None
     organization = None
     if title:
         org = lexicon.ORGANIZATION.match(title)
@@ -93,6 +102,56 @@ def outlet_name(label: str) -> str:
     return JOURNALIST_SUFFIX.sub("", label).translate(OUTLET_QUOTES).strip()
 
 
+def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None,
+                       names: frozenset[str]) -> Cast:
+    """Participants of a layout whose labels say who speaks (问/答, 法新社记者, 赵立坚, AFP): the
+    spokesperson answers, journalists ask for outlets; unlabelled openings are the layout's role."""
+    cast = Cast()
+    by_key: dict[str, str] = {}
+    outlet_ids: dict[str, str] = {}
+    known = names | layout.spokespersons
+
+    def participant(key: str, **fields: object) -> str:
+        if key not in by_key:
+            pid = f"p{len(cast.participants) + 1}"
+            cast.participants.append(Participant(id=pid, **fields))
+            by_key[key] = pid
+        return by_key[key]
+
+    def official(name: str | None, label: str) -> str:
+        if name is None:  # 答 on a page that names no spokesperson
+            return participant("official:", label=label, role="official", title=layout.official_title,
+                               organization=layout.official_organization)
+        return participant(f"official:{name}", name=name, label=name, role="official",
+                           title=layout.official_title, organization=layout.official_organization)
+
+    if speaker:
+        official(speaker, speaker)
+    for index, turn in enumerate(turns):
+        marker = turn.marker
+        reading = layout.read_label(marker.label, known) if marker and marker.label else None
+        cast.readings.append(reading)
+        role = reading.role if reading else (marker.role if marker and marker.role else layout.preamble_role)
+        if role == "official":
+            cast.speaker_of_turn.append(official(reading.name if reading and reading.name else speaker,
+                                                 marker.label if marker and marker.label else ""))
+        elif role == "journalist" and reading and reading.outlet:
+            outlet = outlet_name(reading.outlet)
+            if outlet not in outlet_ids:
+                outlet_ids[outlet] = f"o{len(cast.outlets) + 1}"
+                cast.outlets.append(Outlet(id=outlet_ids[outlet], name=outlet,
+                                           kind=lexicon.outlet_kind(outlet) or "other"))
+            cast.speaker_of_turn.append(participant(
+                f"outlet:{outlet}", label=marker.label if marker else outlet, role="journalist",
+                outlet_id=outlet_ids[outlet]))
+        elif role == "journalist" and marker and marker.label:
+            cast.speaker_of_turn.append(participant(f"label:{marker.label}", label=marker.label, role="journalist"))
+        else:  # a cue (会后有记者问及：…) names nobody
+            cast.speaker_of_turn.append(None)
+            cast.role_of_turn[index] = role or "unknown"
+    return cast
+
+
 def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Official]) -> Cast:
     """Give every turn a participant: fixed labels, then the roster, then outlets; else unknown."""
     cast = Cast()
@@ -103,7 +162,7 @@ def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Of
     def participant(key: str, **fields: object) -> str:
         if key not in by_key:
             pid = f"p{len(cast.participants) + 1}"
-            cast.participants.append(Participant(id=pid, **fields))  # type: ignore[arg-type]
+            cast.participants.append(Participant(id=pid, **fields))
             by_key[key] = pid
         return by_key[key]
 
