@@ -25,14 +25,13 @@ HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 # Break marks written into the tree before one C-level `text()` call; Unicode noncharacters,
 # which pages do not carry (any that do are replaced first).
 SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
-MARKS = re.compile("([\ufdd0-\ufdd4])")
+ALL_MARKS = (SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END)
 SENTINEL_CHARS = re.compile("[\ufdd0-\ufdd4]")
-# Literal replacements only: a group reference in the replacement runs Python code per match.
-SPACE_AT_MARK = re.compile(" (?=[\ufdd0-\ufdd4])|(?<=[\ufdd0-\ufdd4]) ")
-# A block edge right after text ends the line; other block edges add nothing.
-LINE_END = re.compile("(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4])\ufdd0")
-LEADING_BREAKS = re.compile("[\n\ufdd3\ufdd4]+")
-TRAILING_BREAKS = re.compile("[\n\ufdd3\ufdd4]+$")
+# A block edge right after text ends the line; other block edges add nothing. The pattern starts
+# with the literal mark so `re` can skip to it (a leading look-behind is tried at every offset).
+LINE_END = re.compile("\ufdd0(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4]\ufdd0)")
+SPACE_RUN = re.compile("  +")
+EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or end of the text
 PLACED_MARKS = re.compile("([\ufdd2\ufdd3\ufdd4])")
 BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS))
 # Where the article heading sits: MFA zh `#News_Body_Title`, MFA en `h2.title`, most CMS an `<h1>`.
@@ -136,20 +135,28 @@ def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[i
     line, `<br>` always ends one, an image is a line of its own. Returns the text, the content
     region (from a line start, without trailing line ends) and the image spans."""
     # Regex passes rather than a loop over tokens: a page has thousands of text nodes.
-    text = HTML_SPACE.sub(" ", marked)
+    text = collapse_space(marked)
     # An image is a line of its own; the container's edges end a line as a block edge does.
     text = text.replace(IMAGE_MARK, SOFT_BREAK + IMAGE_MARK + SOFT_BREAK)
     text = text.replace(CONTENT_START, SOFT_BREAK + CONTENT_START).replace(CONTENT_END, SOFT_BREAK + CONTENT_END)
-    text = SPACE_AT_MARK.sub("", text).strip(" ")
+    for mark in ALL_MARKS:  # white space next to a line break is not text
+        text = text.replace(" " + mark, mark).replace(mark + " ", mark)
+    text = text.strip(" ")
     text = LINE_END.sub("\n", text).replace(SOFT_BREAK, "").replace(HARD_BREAK, "\n")
     # Line ends before the first text or after the last would be blank lines: drop them.
-    lead = LEADING_BREAKS.match(text)
-    if lead is not None:
-        text = lead.group(0).replace("\n", "") + text[lead.end():]
-    trail = TRAILING_BREAKS.search(text)
-    if trail is not None:
-        text = text[:trail.start()] + trail.group(0).replace("\n", "")
+    body = text.lstrip(EDGE_BREAKS)
+    lead = text[:len(text) - len(body)]
+    core = body.rstrip(EDGE_BREAKS)
+    trail = body[len(core):]
+    text = lead.replace("\n", "") + core + trail.replace("\n", "")
     return _place_marks(text, image_names)
+
+
+def collapse_space(text: str) -> str:
+    """HTML white space runs to one space, by plain replaces (a character-class regex that
+    matches every single space costs four times as much on a page)."""
+    text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ").replace("\f", " ")
+    return SPACE_RUN.sub(" ", text)
 
 
 def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int, int], list[tuple[int, int]]]:
