@@ -6,7 +6,8 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -190,19 +191,25 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         turns = [_whole_text_turn(text, page.content)]
         preamble, other_lines = (page.content[0], page.content[0]), []
 
+    turn_at = _turn_finder(turns)
     image_models = [
         Image(id=f"i{n}", filename=img.filename, src=img.src, alt=img.alt,
               captured_at=collect.captured_at(img.filename),
-              turn_id=_turn_at(turns, img.span[0]), span=Span(start=img.span[0], end=img.span[1]))
+              turn_id=turn_at(img.span[0]), span=Span(start=img.span[0], end=img.span[1]))
         for n, img in enumerate(images, 1)
     ]
     contacts = [
         Contact(id=f"c{n}", kind=p.kind, raw=p.raw, e164=p.e164, owner=p.owner,
-                turn_id=_turn_at(turns, p.span[0]), span=Span(start=p.span[0], end=p.span[1]))
+                turn_id=turn_at(p.span[0]), span=Span(start=p.span[0], end=p.span[1]))
         for n, p in enumerate(phones, 1)
     ]
+    image_ids: dict[str, list[str]] = {}
+    for img in image_models:
+        if img.turn_id is not None:
+            image_ids.setdefault(img.turn_id, []).append(img.id)
     for turn in turns:
-        turn.image_ids = [img.id for img in image_models if img.turn_id == turn.id]
+        if turn.id in image_ids:  # assignment is validated: only where there is something to set
+            turn.image_ids = image_ids[turn.id]
     exchanges = [
         Exchange(
             id=f"q{n}",
@@ -316,9 +323,11 @@ def _strip(text: str, span: Range) -> Range:
 def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Any], kinds: list[Any],
            cast: Any, images: list[Any], published: date | None) -> list[Turn]:
     turns = []
+    image_starts = [img.span[0] for img in images]
     for index, (raw, span) in enumerate(zip(raw_turns, spans, strict=True)):
         marker = raw.marker
-        own_images = [img for img in images if span[0] <= img.span[0] < span[1]]
+        # Images are in text order: bisect instead of scanning all of them for every turn.
+        own_images = images[bisect_left(image_starts, span[0]):bisect_left(image_starts, span[1])]
         paragraphs = _paragraphs(text, span, [img.span for img in own_images])
         day = collect.parse_date(marker.date) if marker and marker.date else published
         turns.append(Turn(
@@ -356,12 +365,18 @@ def _whole_text_turn(text: str, content: Range) -> Turn:
                 paragraphs=paragraphs, span=Span(start=span[0], end=span[1]))
 
 
-def _turn_at(turns: list[Turn], offset: int) -> str | None:
-    for turn in turns:
-        start = turn.marker_span.start if turn.marker_span else turn.span.start
-        if start <= offset < max(turn.span.end, start + 1):
-            return turn.id
-    return None
+def _turn_finder(turns: list[Turn]) -> Callable[[int], str | None]:
+    """A lookup of the turn holding an offset, by bisection over the turns' starts (in text order)."""
+    starts = [turn.marker_span.start if turn.marker_span else turn.span.start for turn in turns]
+
+    def turn_at(offset: int) -> str | None:
+        index = bisect_right(starts, offset) - 1
+        if index < 0:
+            return None
+        turn = turns[index]
+        return turn.id if offset < max(turn.span.end, starts[index] + 1) else None
+
+    return turn_at
 
 
 def _outlet_of(cast: Any, raw_turns: list[RawTurn], index: int) -> str | None:
