@@ -1,12 +1,37 @@
 """briefing_parser: press-conference pages to a validated, lossless `Briefing`."""
 
-from .convert import PageResult, convert, convert_to
-from .errors import ParseError
-from .parse import ParseOptions, parse
-from .schema import SCHEMA_VERSION, Briefing
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .convert import PageResult, convert, convert_to
+    from .errors import ParseError
+    from .parse import ParseOptions, parse
+    from .schema import SCHEMA_VERSION, Briefing
 
 __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION", "Briefing", "PageResult", "ParseError", "ParseOptions", "__version__", "convert",
     "convert_to", "parse",
 ]
+# Public names and the module each lives in. They load on first use (PEP 562): pydantic alone
+# costs ~150 ms to import, and `briefing-parser --help` or a worker pool should not wait for it.
+_EXPORTS = {
+    "PageResult": ".convert", "convert": ".convert", "convert_to": ".convert", "ParseError": ".errors",
+    "ParseOptions": ".parse", "parse": ".parse", "SCHEMA_VERSION": ".schema", "Briefing": ".schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

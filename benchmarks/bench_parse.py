@@ -1,0 +1,235 @@
+"""Benchmark `parse()` against the parsing floor and trafilatura, per stage, on real and synthetic pages.
+
+Run:  .venv/bin/python benchmarks/bench_parse.py [--every N] [--repeat R] [--no-trafilatura]
+
+Prints, for each page set, medians over its pages of:
+  floor      decode + selectolax parse + the page's text + its image srcs (what any tool must pay)
+  parse      `briefing_parser.parse(bytes)` in total
+  stages     decode, extract, segment (layout, markers, turns, lossless map), identify+classify,
+             collect (metadata, images, phones), model construction (pydantic); `glue` is the rest
+  json       `doc.model_dump_json()`
+  trafilatura `trafilatura.extract(bytes)` (optional: `pip install -e '.[bench]'`)
+and the ratios parse/floor and trafilatura/parse, the cost of 10x and 100x longer transcripts,
+and the import time of the package. Timings are interleaved page by page, so the ratios hold
+even on a loaded machine; absolute figures do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+import briefing_parser
+from briefing_parser.decode import decode
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_HTML = ROOT / "tests" / "fixtures" / "taian-2023-03-31.html"
+CORPUS = ROOT.parent / "shared" / "corpus" / "mfa-html"
+# The seed page's turns: from the first marker paragraph to the end of the transcript container.
+TURNS = re.compile(r"<p><strong>\d{4}-\d{2}-\d{2}.*?(?=</div>\s*<div class=\"share\">)", re.S)
+
+
+# Where each stage's functions live, by the name `parse.py` (or its modules) calls them under.
+STAGES: dict[str, list[tuple[str, str]]] = {
+    "decode": [("briefing_parser.parse", "decode"), ("briefing_parser.decode", "binary_kind")],
+    "extract": [("briefing_parser.parse", "extract"), ("briefing_parser.parse", "from_text")],
+    "segment": [("briefing_parser.parse", name) for name in
+                ("_choose_layout", "tokenize", "segment", "header_lines", "account")],
+    "identify": [("briefing_parser.parse", name) for name in
+                 ("roster", "identify", "identify_by_labels", "classify", "_facts")],
+    "collect": [("briefing_parser.parse", "_metadata"), ("briefing_parser.parse", "_heading_metadata"),
+                *[("briefing_parser.collect", name) for name in
+                  ("find_region", "images_in", "phones", "series", "organizer", "parse_date", "marker_time",
+                   "captured_at")]],
+    "model": [(module, name) for module in ("briefing_parser.parse", "briefing_parser.segment")
+              for name in ("Briefing", "Turn", "Image", "Contact", "Exchange", "Segment", "Span", "Series",
+                           "Source", "Participant", "Outlet")],
+}
+
+
+def floor(data: bytes) -> None:
+    """What any tool pays: decode, build the tree, take the body's text and the image sources."""
+    tree = LexborHTMLParser(decode(data).text)
+    body = tree.body
+    if body is not None:
+        body.text()
+    [node.attributes.get("src") for node in tree.css("img")]
+
+
+class StageClock:
+    """Wraps the stage functions so each call's exclusive time is added to its stage."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = defaultdict(float)
+        self.stack: list[list[float]] = []  # [start, time spent in nested wrapped calls]
+        self.originals: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            frame = [time.perf_counter(), 0.0]
+            self.stack.append(frame)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - frame[0]
+                self.stack.pop()
+                self.totals[stage] += elapsed - frame[1]
+                if self.stack:
+                    self.stack[-1][1] += elapsed
+        return timed
+
+    @contextmanager
+    def installed(self) -> Iterator[StageClock]:
+        for stage, targets in STAGES.items():
+            for module_name, name in targets:
+                module = importlib.import_module(module_name)
+                original = getattr(module, name, None)
+                if original is not None:
+                    self.originals.append((module, name, original))
+                    setattr(module, name, self.wrap(stage, original))
+        try:
+            yield self
+        finally:
+            for module, name, original in reversed(self.originals):
+                setattr(module, name, original)
+            self.originals.clear()
+
+
+def best_of(repeat: int, function: Callable[[], Any]) -> float:
+    """The fastest of `repeat` runs: the least disturbed by other processes."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(pages: list[bytes], repeat: int, trafilatura: Any) -> dict[str, list[float]]:
+    """Per-page timings of every measure, interleaved page by page."""
+    results: dict[str, list[float]] = defaultdict(list)
+    for data in pages:
+        try:
+            briefing_parser.parse(data)
+        except Exception as error:  # parse() must never raise on content: count it, keep measuring
+            results["raised"].append(1.0)
+            print(f"parse() raised {error!r}", file=sys.stderr)
+            continue
+        results["floor"].append(best_of(repeat, lambda d=data: floor(d)))
+        results["parse"].append(best_of(repeat, lambda d=data: briefing_parser.parse(d)))
+        doc = briefing_parser.parse(data)
+        results["json"].append(best_of(repeat, doc.model_dump_json))
+        stage_runs = []
+        for _ in range(repeat):
+            clock = StageClock()
+            with clock.installed():
+                start = time.perf_counter()
+                briefing_parser.parse(data)
+                total = time.perf_counter() - start
+            stage_runs.append((total, dict(clock.totals)))
+        total, stages = min(stage_runs, key=lambda run: run[0])
+        for stage in STAGES:
+            results[stage].append(stages.get(stage, 0.0))
+        results["glue"].append(max(0.0, total - sum(stages.values())))
+        if trafilatura is not None:
+            results["trafilatura"].append(best_of(max(1, repeat // 2), lambda d=data: trafilatura.extract(d)))
+    return results
+
+
+def synthetic(times: int) -> bytes:
+    """The seed page with its turns repeated `times` times."""
+    page = SEED_HTML.read_text(encoding="utf-8")
+    match = TURNS.search(page)
+    if match is None:
+        raise SystemExit(f"cannot find the turns in {SEED_HTML}")
+    return (page[:match.start()] + match.group(0) * times + page[match.end():]).encode("utf-8")
+
+
+def import_time(runs: int = 7) -> float:
+    """Median wall time of `import briefing_parser` in a fresh interpreter."""
+    code = "import time; t = time.perf_counter(); import briefing_parser; print(time.perf_counter() - t)"
+    samples = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+               for _ in range(runs)]
+    return statistics.median(samples)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.3f}"
+
+
+def report(name: str, results: dict[str, list[float]], pages: int) -> dict[str, float]:
+    raised = len(results.pop("raised", []))
+    medians = {key: statistics.median(values) for key, values in results.items() if values}
+    print(f"\n## {name}  ({pages} page{'s' if pages != 1 else ''})  — medians in ms")
+    if raised:
+        print(f"!! parse() raised on {raised} page(s); they are left out")
+    columns = ["floor", "parse", *STAGES, "glue", "json", "trafilatura"]
+    print(" | ".join(f"{c:>11}" for c in columns))
+    print(" | ".join(f"{ms(medians[c]):>11}" if c in medians else f"{'-':>11}" for c in columns))
+    ratios = [f"parse/floor {medians['parse'] / medians['floor']:.2f}x"]
+    if "trafilatura" in medians:
+        ratios.append(f"trafilatura/parse {medians['trafilatura'] / medians['parse']:.1f}x")
+    print("   ".join(ratios))
+    return medians
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--every", type=int, default=1, help="take every Nth corpus page (default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per page and measure; the fastest counts")
+    parser.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura reference")
+    args = parser.parse_args()
+
+    trafilatura = None
+    if not args.no_trafilatura:
+        try:
+            import trafilatura  # type: ignore[import-not-found, no-redef]
+        except ImportError:
+            print("trafilatura is not installed (pip install -e '.[bench]'); its column stays empty")
+
+    seed = SEED_HTML.read_bytes()
+    corpus = [path.read_bytes() for path in sorted(CORPUS.glob("*.html"))[:: args.every]]
+    long_pages = {times: synthetic(times) for times in (1, 10, 100)}
+    for data in (seed, *corpus[:3], *long_pages.values()):  # warm caches and lazy imports
+        briefing_parser.parse(data)
+        if trafilatura is not None:
+            trafilatura.extract(data)
+
+    print(f"briefing_parser {briefing_parser.__version__}, Python {sys.version.split()[0]}, "
+          f"repeat {args.repeat} (fastest run per page)")
+    gc.collect()
+    found = {}
+    found["seed"] = report("seed page as HTML (tests/fixtures/taian-2023-03-31.html)",
+                           measure([seed], args.repeat, trafilatura), 1)
+    found["corpus"] = report(f"MFA corpus ({CORPUS})", measure(corpus, args.repeat, trafilatura), len(corpus))
+    for times, data in long_pages.items():
+        found[f"x{times}"] = report(f"seed turns x{times} ({len(data) // 1024} KiB)",
+                                    measure([data], args.repeat, trafilatura), 1)
+
+    print("\n## targets")
+    corpus_ratio = found["corpus"]["parse"] / found["corpus"]["floor"]
+    print(f"parse/floor over the corpus: {corpus_ratio:.2f}x  (target <= 3x)")
+    if "trafilatura" in found["corpus"]:
+        speedup = found["corpus"]["trafilatura"] / found["corpus"]["parse"]
+        print(f"trafilatura/parse over the corpus: {speedup:.1f}x  (target >= 8x)")
+    for times in (10, 100):
+        scale = found[f"x{times}"]["parse"] / found["x1"]["parse"]
+        print(f"x{times} transcript costs {scale:.1f}x the x1 time  (target for x100: <= 130x)")
+    print(f"import briefing_parser: {import_time() * 1000:.0f} ms  (target < 150 ms)")
+
+
+if __name__ == "__main__":
+    main()
