@@ -13,3 +13,7 @@ SEED = FIXTURES / "taian-2023-03-31.txt"
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "corpus: runs the whole development corpus in ../shared/corpus (about 25 s)")

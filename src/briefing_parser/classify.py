@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .schema import Role, TurnKind
+from . import lexicon
+from .schema import QuestionPart, Role, Span, TurnKind
+
+Range = tuple[int, int]
 
 
 @dataclass
@@ -86,3 +89,38 @@ def _is_dialogue(facts: Sequence[TurnFacts], roles: list[Role], index: int) -> b
         if fact.kind is not None or not (fact.soft or fact.reply or (role == "official" and fact.named)):
             return False
     return False
+
+
+def question_parts(text: str, question: Range, answers: list[Range]) -> list[QuestionPart]:
+    """The parts of a multi-part question (第一…第二…, "First, … Second, …"): each part runs to the
+    next; where the answer says 关于第一个问题 / "On your first question", that passage answers it.
+    A question has parts only when its ordinals count 1, 2, … in order."""
+    found: list[tuple[int, int]] = []  # (number, start)
+    for match in lexicon.QUESTION_PART.finditer(text, question[0], question[1]):
+        number = lexicon.ORDINALS[match.group("n").casefold()]
+        if number == len(found) + 1:
+            found.append((number, match.start()))
+    if len(found) < 2:
+        return []
+    replies: dict[int, Range] = {}
+    for start, end in answers:
+        cues = [(lexicon.ORDINALS[m.group("n").casefold()], m.start())
+                for m in lexicon.ANSWER_PART.finditer(text, start, end)]
+        for (number, at), following in zip(cues, [*cues[1:], None], strict=False):
+            stop = following[1] if following else end
+            if number <= len(found) and number not in replies:
+                replies[number] = _trim(text, (at, stop))
+    parts = []
+    for (number, start), following in zip(found, [*found[1:], None], strict=True):
+        span = _trim(text, (start, following[1] if following else question[1]))
+        reply = replies.get(number)
+        parts.append(QuestionPart(index=number, span=Span(start=span[0], end=span[1]),
+                                  answer_span=Span(start=reply[0], end=reply[1]) if reply else None))
+    return parts
+
+
+def _trim(text: str, span: Range) -> Range:
+    start, end = span
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

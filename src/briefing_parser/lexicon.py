@@ -11,7 +11,7 @@ from .schema import OutletKind
 # Outlet kind from the name, first match wins; the order matters (人民日报社 is a newspaper, not
 # an agency; 中国之声 is radio although it has no 广播).
 OUTLET_KINDS: tuple[tuple[re.Pattern[str], OutletKind], ...] = (
-    (re.compile(r"杂志|周刊|期刊|半月谈|画报|Magazine|Weekly", re.I), "magazine"),
+    (re.compile(r"杂志|周刊|月刊|期刊|半月谈|画报|Magazine|Weekly|Monthly", re.I), "magazine"),
     (re.compile(r"报|Times|Post|Daily|Journal|Herald|Tribune|Gazette|Newspaper|Asahi|Yomiuri|Mainichi|"
                 r"Nikkei|Hindu|Straits", re.I), "newspaper"),
     (re.compile(r"广播|电台|之声|Radio|NPR", re.I), "radio"),
@@ -77,3 +77,20 @@ def outlet_kind(name: str) -> OutletKind | None:
 MFA_SPOKESPERSONS_ZH = frozenset({"秦刚", "洪磊", "华春莹", "陆慷", "耿爽", "赵立坚", "汪文斌"})
 MFA_SPOKESPERSONS_EN = frozenset({"Qin Gang", "Hong Lei", "Hua Chunying", "Lu Kang", "Geng Shuang", "Zhao Lijian",
                                   "Wang Wenbin"})
+
+# Parts of a multi-part question, at a sentence start: 第一，28日，美方称… / 第二个问题，… /
+# "First, …  Second, …" / "My first question is …". Numbers in ORDINALS.
+QUESTION_PART = regex.compile(
+    r"(?:^|(?<=[。？！?!：:；;\s]))(?:我的)?第(?P<n>[一二三四五六])(?:个问题)?(?:是)?[，,：:、]"
+    r"|(?:^|(?<=[.?!:;]\s)|(?<=\n))(?:(?:My|The|And|And my) )?(?P<n>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth)(?:ly)?"
+    r"(?: question)?(?: is)?[,:]"
+)
+# Where an answer takes up one part: 关于第一个问题，… / 至于你的第二个问题 / "On your first question, …"
+ANSWER_PART = regex.compile(
+    r"(?:关于|至于|对于|就|针对)(?:你的|你提的|您的|你提到的)?第(?P<n>[一二三四五六])个问题"
+    r"|(?:On|As to|As for|Regarding|With regard to|About|Concerning|To) (?:your|the) "
+    r"(?P<n>first|second|third|fourth) question",
+    regex.IGNORECASE,
+)
+ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+            "first": 1, "second": 2, "third": 3, "fourth": 4}

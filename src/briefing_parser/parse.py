@@ -15,7 +15,7 @@ from typing import Any
 
 from . import collect, lexicon
 from . import layouts as layout_registry
-from .classify import TurnFacts, classify
+from .classify import TurnFacts, classify, question_parts
 from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
@@ -217,6 +217,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             answer_turn_ids=[turns[i].id for i in pairing.answers],
             outlet_id=_outlet_of(cast, raw_turns, pairing.questions[0]),
             follows=f"q{n - 1}" if pairing.follow_up and n > 1 else None,
+            parts=question_parts(text, turn_spans[pairing.questions[0]], [turn_spans[i] for i in pairing.answers]),
         )
         for n, pairing in enumerate(pairings, 1)
     ]

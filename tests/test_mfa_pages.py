@@ -1,0 +1,89 @@
+"""Foreign Ministry pages end to end: follow-ups, multi-part questions, closings, dialogue, announcements."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import briefing_parser as bp
+
+PAGES = Path(__file__).parent / "fixtures" / "corpus"
+CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+
+
+def parse(name: str) -> bp.Briefing:
+    return bp.parse(PAGES / name)
+
+
+def test_follow_up_links_to_the_exchange_it_follows() -> None:
+    doc = parse("zh-2020-05-26-t1782879.html")  # 埃菲社记者 … 追问：个别香港律师团体表示…
+    follow_ups = [(e.id, e.follows, doc.turn(e.question_turn_ids[0]).label) for e in doc.exchanges if e.follows]
+    assert follow_ups == [("q7", "q6", "追问"), ("q9", "q8", "追问")]
+    assert doc.source.layout == "mfa-named"
+
+
+def test_multi_part_question_and_the_answers_to_each_part() -> None:
+    doc = parse("zh-2014-09-10.txt")  # 问：第一，据称，… 第二，据报道，… / 答：关于第一个问题，… 关于第二个问题，…
+    (exchange,) = [e for e in doc.exchanges if e.parts]
+    assert exchange.id == "q3"
+    parts = [(p.index, doc.text[p.span.start:p.span.end][:8],
+              doc.text[p.answer_span.start:p.answer_span.end][:8] if p.answer_span else None) for p in exchange.parts]
+    assert parts == [(1, "第一，据称，美国", "关于第一个问题，"), (2, "第二，据报道，越", "关于第二个问题，")]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
+def test_multi_part_question_in_english() -> None:
+    doc = bp.parse(CORPUS / "mfa-html" / "en-2020-03-25-t1761102.html")  # RIA Novosti: First, … Second, …
+    (exchange,) = [e for e in doc.exchanges if e.parts]
+    assert [doc.text[p.answer_span.start:p.answer_span.end][:26] for p in exchange.parts if p.answer_span] == [
+        "Regarding your first quest", "As to the second question,"]
+
+
+def test_closing_and_post_conference_question() -> None:
+    doc = parse("zh-2017-12-29-t1522838.html")
+    tail = [(t.label, t.role, t.kind, t.text[:7]) for t in doc.turns[-3:]]
+    assert tail == [("", "official", "closing", "如果没有问题了"), ("", "journalist", "question", "会后有记者问及"),
+                    ("", "official", "answer", "华春莹表示，我")]
+    assert doc.exchanges[-1].question_turn_ids == ["t12"] and doc.exchanges[-1].answer_turn_ids == ["t13"]
+    assert doc.exchanges[0].parts[1].answer_span is not None  # 答：关于第二个问题，我不掌握有关情况。
+
+
+def test_dialogue_inside_an_exchange() -> None:
+    doc = parse("zh-2020-01-02-t1729222.html")  # 记者：第二个问题 → 耿爽：这是谁说的？ → 记者：路透社… → 答：
+    assert [(t.label, t.kind) for t in doc.turns[7:11]] == [
+        ("记者", "question"), ("耿爽", "other"), ("记者", "other"), ("答", "answer")]
+    spokesperson = doc.participant(doc.turns[10].participant_id or "")
+    assert (spokesperson.name, spokesperson.title, spokesperson.organization) == ("耿爽", "外交部发言人", "外交部")
+
+
+def test_announcement_is_a_statement_not_a_failure() -> None:
+    doc = parse("zh-2020-06-30-t1793459.html")
+    assert [(d.code, d.severity) for d in doc.diagnostics] == [("layout.not_a_transcript", "warning")]
+    assert [(t.role, t.kind) for t in doc.turns] == [("official", "statement")]
+    assert doc.exchanges == []
+
+
+def test_english_heading_gives_title_spokesperson_and_date() -> None:
+    doc = parse("en-2020-06-02-t1785090.html")
+    assert doc.title == "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference on June 2, 2020"
+    assert doc.published == date(2020, 6, 2)
+    official = next(p for p in doc.participants if p.role == "official")
+    assert (official.name, official.title, official.organization) == (
+        "Zhao Lijian", "Foreign Ministry Spokesperson", "Ministry of Foreign Affairs")
+    assert [(o.name, o.kind) for o in doc.outlets][:3] == [("China Daily", "newspaper"), ("Shenzhen TV", "tv"),
+                                                          ("Macau Monthly", "magazine")]
+
+
+def test_text_body_has_no_title_and_names_its_spokesperson() -> None:
+    doc = parse("zh-2013-12-11.txt")
+    assert (doc.title, doc.published, doc.source.layout) == (None, None, "mfa-qa")
+    assert doc.turns[0].kind == "statement" and doc.turns[0].text.startswith("2013年12月11日，外交部发言人洪磊")
+    assert [p.name for p in doc.participants if p.role == "official"] == ["洪磊"]
+
+
+def test_forcing_a_layout() -> None:
+    doc = bp.parse(PAGES / "zh-2019-09-04-t1694495.html", options={"layout": "mfa-named"})
+    assert doc.source.layout == "mfa-named"
+    assert len(doc.exchanges) == 5
