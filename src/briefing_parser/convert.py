@@ -10,6 +10,7 @@ import re
 import signal
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -243,9 +244,15 @@ def process_page(page: PageInput, settings: Settings) -> PageResult:
         result.errors = (PageError("convert.unreadable", f"{type(error).__name__}: {error}"),)
     except Exception as error:  # one page's bug must not end the batch
         log.debug("parsing %s raised", page.origin, exc_info=True)
-        result.errors = (PageError("convert.exception", f"{type(error).__name__}: {error}"),)
+        result.errors = (PageError("convert.exception", f"{type(error).__name__}: {error}{_where(error)}"),)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _where(error: BaseException) -> str:
+    """Where an exception was raised (file:line in function), so errors.jsonl points at the bug."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
 
 
 def process_chunk(pages: list[PageInput], settings: Settings) -> list[PageResult]:
