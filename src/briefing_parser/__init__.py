@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,3 +37,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
+
+
+class _Package(ModuleType):
+    """Keeps `briefing_parser.parse` (and `.convert`) the functions: importing a submodule sets
+    an attribute of that name on the package, which would shadow the function of the same name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, ModuleType):
+            return  # the submodule stays reachable through sys.modules and `from . import`
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
