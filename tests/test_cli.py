@@ -11,8 +11,9 @@ import orjson
 import pytest
 from batch_pages import SEED, make_folder, make_warc
 
-import briefing_parser as bp
 from briefing_parser.cli import main
+from briefing_parser.parse import parse
+from briefing_parser.schema import Briefing
 
 
 @pytest.fixture()
@@ -79,12 +80,12 @@ def test_convert_warc_and_stdin_through_a_real_process(tmp_path: Path) -> None:
     assert done.stderr.startswith("3 pages: 3 ok, 0 failed")
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
     assert written == ["crawl.warc.gz/000001.json", "crawl.warc.gz/000002.json", "taian-2023-03-31.txt.json"]
-    first = bp.Briefing.model_validate_json((out / written[0]).read_bytes())
+    first = Briefing.model_validate_json((out / written[0]).read_bytes())
     assert first.source.uri == "http://www.taian.gov.cn/art/2023/3/31/art_45_1.html"
 
 
 def test_validate_good_and_bad_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    document = orjson.loads(bp.parse(SEED).model_dump_json())
+    document = orjson.loads(parse(SEED).model_dump_json())
     good = tmp_path / "good.json"
     good.write_bytes(orjson.dumps(document))
     assert main(["validate", str(good)]) == 0
@@ -92,7 +93,7 @@ def test_validate_good_and_bad_documents(tmp_path: Path, capsys: pytest.CaptureF
 
     document["turns"][3]["role"] = "speaker"
     lines = tmp_path / "mixed.jsonl"
-    lines.write_bytes(orjson.dumps(bp.parse(SEED).model_dump(mode="json")) + b"\n" + orjson.dumps(document) + b"\n"
+    lines.write_bytes(orjson.dumps(parse(SEED).model_dump(mode="json")) + b"\n" + orjson.dumps(document) + b"\n"
                       + b"{not json\n")
     assert main(["validate", str(good), str(lines)]) == 1
     err = capsys.readouterr().err.splitlines()

@@ -25,15 +25,16 @@ from batch_pages import (
     warc_pages,
 )
 
-import briefing_parser as bp
 from briefing_parser.convert import UsageError, clean_id, convert, convert_to, unique_id
 from briefing_parser.export import TABLES
+from briefing_parser.parse import parse
+from briefing_parser.schema import Briefing
 
 # `briefing_parser.convert` is the function; the module is reached by name.
 convert_module = importlib.import_module("briefing_parser.convert")
 
 
-def dump(doc: bp.Briefing) -> dict[str, Any]:
+def dump(doc: Briefing) -> dict[str, Any]:
     return orjson.loads(doc.model_dump_json())
 
 
@@ -59,7 +60,7 @@ def test_folder_pages_come_out_in_order_with_failures_isolated(folder: Path, job
     for result in results:
         # every page, failed or not, still has its (partial) Briefing, equal to a direct parse
         assert result.briefing is not None
-        assert dump(result.briefing) == dump(bp.parse(Path(result.origin)))
+        assert dump(result.briefing) == dump(parse(Path(result.origin)))
     seed = by_id["pages/taian-2023-03-31.txt"].briefing
     assert seed is not None and (len(seed.turns), len(seed.exchanges)) == (9, 2)
     gbk = by_id["pages/gbk/taian.shtml"].briefing
@@ -81,7 +82,7 @@ def test_jsonl_output_and_errors_file(folder: Path, tmp_path: Path) -> None:
     assert len(lines) == 7  # failed pages keep their partial Briefing
     for line, page_id in zip(lines, FOLDER_IDS, strict=True):
         path = folder.parent / page_id
-        assert orjson.loads(line) == dump(bp.parse(path))
+        assert orjson.loads(line) == dump(parse(path))
     assert error_lines(out) == [
         {"input": str(folder / "broken.html"), "id": "pages/broken.html", "uri": str(folder / "broken.html"),
          "code": "decode.binary", "message": "the input is a PNG image, not a page"},
@@ -96,8 +97,8 @@ def test_json_format_mirrors_input_names(folder: Path, tmp_path: Path) -> None:
     list(convert_to([folder], out, fmt="json", jobs=1))
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
     assert written == sorted(f"{page_id}.json" for page_id in FOLDER_IDS)
-    seed = bp.Briefing.model_validate_json((out / "pages/taian-2023-03-31.txt.json").read_bytes())
-    assert seed == bp.parse(folder / "taian-2023-03-31.txt")
+    seed = Briefing.model_validate_json((out / "pages/taian-2023-03-31.txt.json").read_bytes())
+    assert seed == parse(folder / "taian-2023-03-31.txt")
 
 
 @pytest.mark.parametrize("compress", [True, False])
@@ -110,7 +111,7 @@ def test_warc_html_responses_only_with_target_uri(tmp_path: Path, compress: bool
     for result, (uri, payload) in zip(results, expected, strict=True):
         assert not result.failed
         assert result.origin.startswith(f"{warc}@")
-        assert dump(result.briefing) == dump(bp.parse(payload, uri=uri))  # type: ignore[arg-type]
+        assert dump(result.briefing) == dump(parse(payload, uri=uri))  # type: ignore[arg-type]
     gbk = results[0].briefing
     assert gbk is not None and gbk.source.encoding == "gb18030" and len(gbk.turns) == 9
 
@@ -135,6 +136,15 @@ def test_glob_stdin_missing_and_duplicate_names(folder: Path) -> None:
     assert [r.errors[0].code for r in results if r.failed] == ["convert.not_found"]
 
 
+def test_public_functions_survive_submodule_imports() -> None:
+    # The package loads lazily; importing the submodule `briefing_parser.convert` must not replace
+    # the public function `briefing_parser.convert` (nor `.parse`).
+    check = ("import types, briefing_parser.cli, briefing_parser as bp; "
+             "assert not isinstance(bp.convert, types.ModuleType), bp.convert; "
+             "assert not isinstance(bp.parse, types.ModuleType), bp.parse")
+    subprocess.run([sys.executable, "-c", check], check=True, capture_output=True, timeout=60)
+
+
 def test_ids_cannot_escape_the_output_folder() -> None:
     assert clean_id("../../etc/passwd") == "etc/passwd"
     assert clean_id("a\\b/./c.html") == "a/b/c.html"
@@ -142,22 +152,22 @@ def test_ids_cannot_escape_the_output_folder() -> None:
     assert [unique_id("x", seen) for _ in range(3)] == ["x", "x~2", "x~3"]
 
 
-def _slow_on_empty(source: Any, **kwargs: Any) -> bp.Briefing:
+def _slow_on_empty(source: Any, **kwargs: Any) -> Briefing:
     if source == b"":
         time.sleep(30)
-    return bp.parse(source, **kwargs)
+    return parse(source, **kwargs)
 
 
-def _exit_on_binary(source: Any, **kwargs: Any) -> bp.Briefing:
+def _exit_on_binary(source: Any, **kwargs: Any) -> Briefing:
     if isinstance(source, bytes) and source.startswith(b"\x89PNG"):
         os._exit(9)  # a worker dying (segfault, OOM kill) must cost only this page
-    return bp.parse(source, **kwargs)
+    return parse(source, **kwargs)
 
 
-def _raise_on_seed(source: Any, **kwargs: Any) -> bp.Briefing:
+def _raise_on_seed(source: Any, **kwargs: Any) -> Briefing:
     if isinstance(source, bytes) and source.startswith(SEED.read_bytes()[:50]):
         raise RuntimeError("injected")
-    return bp.parse(source, **kwargs)
+    return parse(source, **kwargs)
 
 
 # Injected failures reach the workers because they are forked after the monkeypatch.
@@ -278,7 +288,7 @@ def test_resume_reconverts_changed_inputs_and_skips_the_rest(folder: Path, tmp_p
     assert [r.id for r in results if not r.skipped] == ["pages/empty.htm"]
     assert [r.id for r in results if r.failed] == ["pages/broken.html"]
     assert [e["id"] for e in error_lines(out)] == ["pages/broken.html"]
-    empty = bp.Briefing.model_validate_json((out / "pages/empty.htm.json").read_bytes())
+    empty = Briefing.model_validate_json((out / "pages/empty.htm.json").read_bytes())
     assert len(empty.turns) == 9
 
 

@@ -10,20 +10,21 @@ import orjson
 import pytest
 from batch_pages import FOLDER_IDS, SEED, make_folder
 
-import briefing_parser as bp
 from briefing_parser.convert import convert_to
 from briefing_parser.export import TABLES, decode_cell, encode_cell, read_csv_table, tabulate
+from briefing_parser.parse import parse
+from briefing_parser.schema import Briefing
 from briefing_parser.validate import check_document, check_file, json_path
 
 SHANGHAI = timezone(timedelta(hours=8))
 
 
 @pytest.fixture(scope="module")
-def seed() -> bp.Briefing:
-    return bp.parse(SEED)
+def seed() -> Briefing:
+    return parse(SEED)
 
 
-def test_seed_tables_mirror_the_model(seed: bp.Briefing) -> None:
+def test_seed_tables_mirror_the_model(seed: Briefing) -> None:
     tables = tabulate(seed, "seed")
     assert list(tables) == list(TABLES)
     for table, rows in tables.items():
@@ -55,7 +56,7 @@ def test_seed_tables_mirror_the_model(seed: bp.Briefing) -> None:
         assert (row["raw"], row["e164"], row["turn_id"]) == (contact.raw, contact.e164, contact.turn_id)
 
 
-def test_seed_rows_exact_values(seed: bp.Briefing) -> None:
+def test_seed_rows_exact_values(seed: Briefing) -> None:
     tables = tabulate(seed, "seed")
     assert [r["id"] for r in tables["turns"]] == [f"t{n}" for n in range(1, 10)]
     assert tables["images"][0]["captured_at"] == datetime(2023, 3, 31, 12, 19, 1, tzinfo=SHANGHAI)
@@ -75,7 +76,7 @@ def test_csv_cells_round_trip(value: Any, kind: Any, text: str) -> None:
 def _expected_rows(folder: Path) -> dict[str, list[dict[str, Any]]]:
     expected: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
     for page_id in FOLDER_IDS:
-        for table, rows in tabulate(bp.parse(folder.parent / page_id), page_id).items():
+        for table, rows in tabulate(parse(folder.parent / page_id), page_id).items():
             expected[table] += rows
     return expected
 
@@ -119,8 +120,8 @@ def test_jsonl_and_json_hold_the_briefings(converted: tuple[Path, dict[str, Path
     folder, outs = converted
     lines = [line for part in sorted(outs["jsonl"].glob("part-*.jsonl")) for line in part.read_bytes().splitlines()]
     for line, page_id in zip(lines, FOLDER_IDS, strict=True):
-        doc = bp.Briefing.model_validate_json(line)
-        assert doc == bp.parse(folder.parent / page_id)
+        doc = Briefing.model_validate_json(line)
+        assert doc == parse(folder.parent / page_id)
         json_file = outs["json"] / f"{page_id}.json"
         assert orjson.loads(json_file.read_bytes()) == orjson.loads(line)
 
@@ -138,7 +139,7 @@ def test_json_paths() -> None:
     assert json_path(("weird key",)) == '$["weird key"]'
 
 
-def test_validate_names_the_bad_field(seed: bp.Briefing) -> None:
+def test_validate_names_the_bad_field(seed: Briefing) -> None:
     document = orjson.loads(seed.model_dump_json())
     document["turns"][3]["role"] = "speaker"
     document["exchanges"][1]["question_turn_ids"] = "t5"
