@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -10,7 +11,9 @@ from importlib import resources
 
 import regex
 
+from .errors import diagnostic
 from .html import PageImage
+from .schema import Diagnostic, Turn
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
 
@@ -288,3 +291,32 @@ def heading_date(title: str, image_names: list[str]) -> date | None:
         return date(year, month, dom) if year else None
     except ValueError:
         return None
+
+
+def check_markers(turns: Sequence[Turn], published: date | None) -> list[Diagnostic]:
+    """Markers that contradict each other or the page: a time before the previous marker's, the
+    same marker twice in a row, a date other than the page's (said once: pages are often
+    published a day later)."""
+    found: list[Diagnostic] = []
+    previous: Turn | None = None
+    date_told = False
+    for turn in turns:
+        if turn.at is None or turn.marker_span is None:
+            continue
+        span = (turn.marker_span.start, turn.marker_span.end)
+        if previous is not None and previous.at is not None:
+            if turn.at < previous.at:
+                found.append(diagnostic(
+                    "segment.time_goes_backwards",
+                    f"{turn.id} is marked {turn.at:%Y-%m-%d %H:%M}, before {previous.id} ({previous.at:%H:%M})",
+                    span=span))
+            elif turn.at == previous.at and turn.label == previous.label:
+                found.append(diagnostic(
+                    "segment.duplicate_marker", f"{turn.id} repeats the marker of {previous.id}", span=span))
+        if published is not None and turn.at.date() != published and not date_told:
+            found.append(diagnostic(
+                "segment.date_mismatch", f"{turn.id} is marked {turn.at:%Y-%m-%d}, the page says {published}",
+                "info", span=span))
+            date_told = True
+        previous = turn
+    return found

@@ -74,7 +74,18 @@ def declared_encoding(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> Decoded:
-    """Decode raw page bytes: BOM, then `<meta charset>`, then strict UTF-8, then a detector."""
+    """Decode raw page bytes: BOM, then `<meta charset>`, then strict UTF-8, then a detector;
+    NUL characters are dropped (HTML parsers drop them anyway) and said so."""
+    decoded = _decode(data)
+    count = decoded.text.count("\x00")
+    if count:
+        decoded.text = decoded.text.replace("\x00", "")
+        decoded.diagnostics.append(diagnostic(
+            "decode.nul_characters", f"{count} NUL character(s) removed from the text"))
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded:
     diagnostics: list[Diagnostic] = []
     for bom, name in BOMS:
         if data.startswith(bom):
@@ -87,7 +98,7 @@ def decode(data: bytes) -> Decoded:
         try:
             text = data.decode(name)
         except UnicodeDecodeError as error:
-            if error.reason == "unexpected end of data" and error.start >= len(data) - 4:
+            if error.end == len(data) and error.start >= len(data) - 4:  # gb18030 says "incomplete"
                 # Cut off in the middle of the last character: keep the encoding, mark the loss.
                 text = data.decode(name, "replace")
                 diagnostics.append(diagnostic(

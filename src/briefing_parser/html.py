@@ -34,6 +34,12 @@ SPACE_RUN = re.compile("  +")
 EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or end of the text
 PLACED_MARKS = re.compile("([\ufdd2\ufdd3\ufdd4])")
 BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS))
+# Hundreds of opening tags in a row with only white space between them are no page layout but a
+# hazard: HTML5 tree building is quadratic in nesting depth (100,000 nested <div>: ~35 s).
+DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
+# Below this many tags the depth cannot hurt (4,096 nested tags parse in ~0.05 s), and the
+# search above costs a normal page 0.4 ms: only tag-heavy pages are searched.
+DEEP_RUN_MIN_TAGS = 4096
 # Where the article heading sits: MFA zh `#News_Body_Title`, MFA en `h2.title`, most CMS an `<h1>`.
 TITLE_SELECTORS = ("#News_Body_Title", "h1", "h2.title", ".article-title", ".title")
 # ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
@@ -60,6 +66,7 @@ class Page:
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     images: list[PageImage] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (diagnostic code, message)
 
 
 def normalize_text(text: str) -> str:
@@ -75,6 +82,7 @@ def from_text(text: str) -> Page:
 
 def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     """Render an HTML page line by line; `content` is the region of the transcript container."""
+    html, flattened = flatten_deep_runs(html)
     if SENTINEL_CHARS.search(html):
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
@@ -91,7 +99,17 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     images = mark_breaks(body, container)
     text, content, spans = render_marked(body.text(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
-    return Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed)
+    page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed)
+    if flattened:
+        page.problems.append(("extract.deep_nesting", f"{flattened} run(s) of 256+ nested tags were flattened"))
+    return page
+
+
+def flatten_deep_runs(html: str) -> tuple[str, int]:
+    """Drop runs of 256+ opening tags (they hold no text); returns the HTML and how many runs."""
+    if html.count("<") < DEEP_RUN_MIN_TAGS or DEEP_RUN.search(html) is None:
+        return html, 0
+    return DEEP_RUN.subn("", html)
 
 
 def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
@@ -227,7 +245,7 @@ def _strip_site_name(title: str | None) -> str | None:
 
 def image_filename(src: str | None, alt: str | None) -> str:
     """The file name of an image source (`./W020190102611867770996.jpg` → `W020190102611867770996.jpg`)."""
-    if src:
+    if src and src.lstrip()[:5].lower() != "data:":  # an inline image has no file name
         name = posixpath.basename(unquote(urlsplit(src.strip()).path))
         if name:
             return name

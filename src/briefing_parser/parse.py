@@ -117,6 +117,7 @@ def read(data: bytes | str) -> _Read:
         text, encoding, is_html = decoded.text, decoded.encoding, decoded.is_html
         diagnostics += decoded.diagnostics
     page = extract(text, layout_registry.container_selectors()) if is_html else from_text(text)
+    diagnostics += [diagnostic(code, message) for code, message in page.problems]
     return _Read(page, encoding, sha, len(raw), diagnostics)
 
 
@@ -192,6 +193,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         preamble, other_lines = (page.content[0], page.content[0]), []
 
     turn_at = _turn_finder(turns)
+    diagnostics += collect.check_markers(turns, published)
     image_models = [
         Image(id=f"i{n}", filename=img.filename, src=img.src, alt=img.alt,
               captured_at=collect.captured_at(img.filename),
