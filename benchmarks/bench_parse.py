@@ -44,17 +44,17 @@ TURNS = re.compile(r"<p><strong>\d{4}-\d{2}-\d{2}.*?(?=</div>\s*<div class=\"sha
 
 # Where each stage's functions live, by the name `parse.py` (or its modules) calls them under.
 STAGES: dict[str, list[tuple[str, str]]] = {
-    "decode": [("briefing_parser.parse", "decode"), ("briefing_parser.decode", "binary_kind")],
-    "extract": [("briefing_parser.parse", "extract"), ("briefing_parser.parse", "from_text")],
-    "segment": [("briefing_parser.parse", name) for name in
+    "decode": [("briefing_parser.pipeline", "decode"), ("briefing_parser.decode", "binary_kind")],
+    "extract": [("briefing_parser.pipeline", "extract"), ("briefing_parser.pipeline", "from_text")],
+    "segment": [("briefing_parser.pipeline", name) for name in
                 ("_choose_layout", "tokenize", "segment", "header_lines", "account")],
-    "identify": [("briefing_parser.parse", name) for name in
+    "identify": [("briefing_parser.pipeline", name) for name in
                  ("roster", "identify", "identify_by_labels", "classify", "_facts")],
-    "collect": [("briefing_parser.parse", "_metadata"), ("briefing_parser.parse", "_heading_metadata"),
+    "collect": [("briefing_parser.pipeline", "_metadata"), ("briefing_parser.pipeline", "_heading_metadata"),
                 *[("briefing_parser.collect", name) for name in
                   ("find_region", "images_in", "phones", "series", "organizer", "parse_date", "marker_time",
                    "captured_at")]],
-    "model": [(module, name) for module in ("briefing_parser.parse", "briefing_parser.segment")
+    "model": [(module, name) for module in ("briefing_parser.pipeline", "briefing_parser.segment")
               for name in ("Briefing", "Turn", "Image", "Contact", "Exchange", "Segment", "Span", "Series",
                            "Source", "Participant", "Outlet")],
 }

@@ -12,7 +12,7 @@ import pytest
 from batch_pages import SEED, make_folder, make_warc
 
 from briefing_parser.cli import main
-from briefing_parser.parse import parse
+from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
 
 

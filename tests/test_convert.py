@@ -25,13 +25,12 @@ from batch_pages import (
     warc_pages,
 )
 
-from briefing_parser.convert import UsageError, clean_id, convert, convert_to, unique_id
+from briefing_parser.batch import UsageError, clean_id, convert, convert_to, unique_id
 from briefing_parser.export import TABLES
-from briefing_parser.parse import parse
+from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
 
-# `briefing_parser.convert` is the function; the module is reached by name.
-convert_module = importlib.import_module("briefing_parser.convert")
+batch_module = importlib.import_module("briefing_parser.batch")
 
 
 def dump(doc: Briefing) -> dict[str, Any]:
@@ -137,8 +136,7 @@ def test_glob_stdin_missing_and_duplicate_names(folder: Path) -> None:
 
 
 def test_public_functions_survive_submodule_imports() -> None:
-    # The package loads lazily; importing the submodule `briefing_parser.convert` must not replace
-    # the public function `briefing_parser.convert` (nor `.parse`).
+    # The package loads lazily; importing its submodules must not replace the public functions.
     check = ("import types, briefing_parser.cli, briefing_parser as bp; "
              "assert not isinstance(bp.convert, types.ModuleType), bp.convert; "
              "assert not isinstance(bp.parse, types.ModuleType), bp.parse")
@@ -176,7 +174,7 @@ needs_fork = pytest.mark.skipif(multiprocessing.get_start_method() != "fork", re
 
 @pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=needs_fork)])
 def test_a_page_past_the_timeout_fails_alone(folder: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    monkeypatch.setattr(convert_module, "parse", _slow_on_empty)  # workers are forked, so they see it too
+    monkeypatch.setattr(batch_module, "parse", _slow_on_empty)  # workers are forked, so they see it too
     started = time.perf_counter()
     results = list(convert([folder], jobs=jobs, timeout=0.5))
     assert time.perf_counter() - started < 20
@@ -187,7 +185,7 @@ def test_a_page_past_the_timeout_fails_alone(folder: Path, monkeypatch: pytest.M
 
 @needs_fork
 def test_a_crashing_worker_costs_one_page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(convert_module, "parse", _exit_on_binary)
+    monkeypatch.setattr(batch_module, "parse", _exit_on_binary)
     results = list(convert([folder], jobs=2))
     assert [r.id for r in results] == FOLDER_IDS
     assert {r.id: r.errors[0].code for r in results if r.failed} == {
@@ -195,7 +193,7 @@ def test_a_crashing_worker_costs_one_page(folder: Path, monkeypatch: pytest.Monk
 
 
 def test_an_exception_is_a_failed_page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(convert_module, "parse", _raise_on_seed)
+    monkeypatch.setattr(batch_module, "parse", _raise_on_seed)
     results = {r.id: r for r in convert([folder], jobs=1)}
     seed = results["pages/taian-2023-03-31.txt"]
     (error,) = seed.errors

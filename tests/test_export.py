@@ -10,9 +10,9 @@ import orjson
 import pytest
 from batch_pages import FOLDER_IDS, SEED, make_folder
 
-from briefing_parser.convert import convert_to
+from briefing_parser.batch import convert_to
 from briefing_parser.export import TABLES, decode_cell, encode_cell, read_csv_table, tabulate
-from briefing_parser.parse import parse
+from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
 from briefing_parser.validate import check_document, check_file, json_path
 

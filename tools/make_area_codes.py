@@ -20,7 +20,7 @@ def main() -> None:
     for prefix, names in sorted(GEOCODE_DATA.items(), key=lambda kv: (len(kv[0]), kv[0])):
         # Area codes are the 2-3 digits after 86 that start with 1-9 but not the mobile 1x ranges.
         code = prefix[2:]
-        if not prefix.startswith("86") or len(code) not in (2, 3) or code.startswith("1") and code != "10":
+        if not prefix.startswith("86") or len(code) not in (2, 3) or (code.startswith("1") and code != "10"):
             continue
         desc = names.get("zh")
         if not desc:

@@ -27,7 +27,8 @@ TEMPLATE = """<!DOCTYPE html>
 <style>.article p {{ text-indent: 2em; }} .hidden {{ display: none; }}</style>
 </head>
 <body>
-<div class="top-bar"><a href="/">首页</a> · <a href="/fbh/">新闻发布</a> · <a href="/zb/">直播回放</a> · <a href="/wz/">网站导航</a></div>
+<div class="top-bar"><a href="/">首页</a> · <a href="/fbh/">新闻发布</a> · <a href="/zb/">直播回放</a> · \
+<a href="/wz/">网站导航</a></div>
 <div class="header"><img src="/images/logo.png" alt="泰安新闻发布"><span class="slogan">权威发布 · 政务公开</span></div>
 <div class="crumb">{breadcrumb}</div>
 <div class="main">

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from importlib import import_module
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .convert import PageResult, convert, convert_to
+    from .batch import PageResult, convert, convert_to
     from .errors import ParseError
-    from .parse import ParseOptions, parse
+    from .pipeline import ParseOptions, parse
     from .schema import SCHEMA_VERSION, Briefing
 
 __version__ = "0.1.0"
@@ -21,8 +19,8 @@ __all__ = [
 # Public names and the module each lives in. They load on first use (PEP 562): pydantic alone
 # costs ~150 ms to import, and `briefing-parser --help` or a worker pool should not wait for it.
 _EXPORTS = {
-    "PageResult": ".convert", "convert": ".convert", "convert_to": ".convert", "ParseError": ".errors",
-    "ParseOptions": ".parse", "parse": ".parse", "SCHEMA_VERSION": ".schema", "Briefing": ".schema",
+    "PageResult": ".batch", "convert": ".batch", "convert_to": ".batch", "ParseError": ".errors",
+    "ParseOptions": ".pipeline", "parse": ".pipeline", "SCHEMA_VERSION": ".schema", "Briefing": ".schema",
 }
 
 
@@ -37,16 +35,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
-
-
-class _Package(ModuleType):
-    """Keeps `briefing_parser.parse` (and `.convert`) the functions: importing a submodule sets
-    an attribute of that name on the package, which would shadow the function of the same name."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, ModuleType):
-            return  # the submodule stays reachable through sys.modules and `from . import`
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .convert import FORMATS, SHARD_SIZE, PageResult, UsageError, convert_to, count_pages, default_jobs
+from .batch import FORMATS, SHARD_SIZE, PageResult, UsageError, convert_to, count_pages, default_jobs
 from .errors import ParseError
-from .parse import parse
+from .pipeline import parse
 from .schema import Briefing
 from .validate import check_file
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from .schema import Diagnostic, Severity, Span
 
 
-def diagnostic(code: str, message: str, severity: Severity = "warning", span: tuple[int, int] | None = None) -> Diagnostic:
+def diagnostic(
+    code: str, message: str, severity: Severity = "warning", span: tuple[int, int] | None = None
+) -> Diagnostic:
     """Build a `Diagnostic`; `span` is a `(start, end)` pair into the document text."""
     return Diagnostic(
         code=code,

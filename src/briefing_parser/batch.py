@@ -24,7 +24,7 @@ from typing import IO, Any, Literal
 import orjson
 
 from .export import SHARD_WRITERS, ShardWriter, Tables, dumps_document, sha256_file, tabulate, write_atomically
-from .parse import parse
+from .pipeline import parse
 from .schema import Briefing
 from .warc import WarcUnavailable, is_warc, read_pages
 
