@@ -45,6 +45,23 @@ class Cast:
     readings: list[LabelReading | None] = field(default_factory=list)
     # Roles of turns that have no participant (an unnamed spokesperson's statement).
     role_of_turn: dict[int, Role] = field(default_factory=dict)
+    _ids: dict[str, str] = field(default_factory=dict)  # participant key or outlet name → id
+
+    def participant(self, key: str, **fields: object) -> str:
+        """The id of the participant known by `key` (`outlet:法新社`, `name:杨建全`), made on first use."""
+        if key not in self._ids:
+            self._ids[key] = f"p{len(self.participants) + 1}"
+            self.participants.append(Participant(id=self._ids[key], **fields))
+        return self._ids[key]
+
+    def journalist(self, label: str, outlet: str) -> str:
+        """The participant asking for `outlet` (registered on first use, kind from its name)."""
+        name = outlet_name(outlet)
+        if f"outlet:{name}" not in self._ids:
+            outlet_id = f"o{len(self.outlets) + 1}"
+            self.outlets.append(Outlet(id=outlet_id, name=name, kind=lexicon.outlet_kind(name) or "other"))
+            self.participant(f"outlet:{name}", label=label, role="journalist", outlet_id=outlet_id)
+        return self._ids[f"outlet:{name}"]
 
     def turn_role(self, index: int) -> Role:
         """The role of a raw turn: its participant's, else what the layout says of it."""
@@ -107,23 +124,14 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
     """Participants of a layout whose labels say who speaks (问/答, 法新社记者, 赵立坚, AFP): the
     spokesperson answers, journalists ask for outlets; unlabelled openings are the layout's role."""
     cast = Cast()
-    by_key: dict[str, str] = {}
-    outlet_ids: dict[str, str] = {}
     known = names | layout.spokespersons
-
-    def participant(key: str, **fields: object) -> str:
-        if key not in by_key:
-            pid = f"p{len(cast.participants) + 1}"
-            cast.participants.append(Participant(id=pid, **fields))
-            by_key[key] = pid
-        return by_key[key]
 
     def official(name: str | None, label: str) -> str:
         if name is None:  # 答 on a page that names no spokesperson
-            return participant("official:", label=label, role="official", title=layout.official_title,
-                               organization=layout.official_organization)
-        return participant(f"official:{name}", name=name, label=name, role="official",
-                           title=layout.official_title, organization=layout.official_organization)
+            return cast.participant("official:", label=label, role="official", title=layout.official_title,
+                                    organization=layout.official_organization)
+        return cast.participant(f"official:{name}", name=name, label=name, role="official",
+                                title=layout.official_title, organization=layout.official_organization)
 
     if speaker:
         official(speaker, speaker)
@@ -136,16 +144,10 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
             cast.speaker_of_turn.append(official(reading.name if reading and reading.name else speaker,
                                                  marker.label if marker and marker.label else ""))
         elif role == "journalist" and reading and reading.outlet:
-            outlet = outlet_name(reading.outlet)
-            if outlet not in outlet_ids:
-                outlet_ids[outlet] = f"o{len(cast.outlets) + 1}"
-                cast.outlets.append(Outlet(id=outlet_ids[outlet], name=outlet,
-                                           kind=lexicon.outlet_kind(outlet) or "other"))
-            cast.speaker_of_turn.append(participant(
-                f"outlet:{outlet}", label=marker.label if marker else outlet, role="journalist",
-                outlet_id=outlet_ids[outlet]))
+            cast.speaker_of_turn.append(cast.journalist(marker.label if marker else reading.outlet, reading.outlet))
         elif role == "journalist" and marker and marker.label:
-            cast.speaker_of_turn.append(participant(f"label:{marker.label}", label=marker.label, role="journalist"))
+            cast.speaker_of_turn.append(cast.participant(f"label:{marker.label}", label=marker.label,
+                                                         role="journalist"))
         else:  # a cue (会后有记者问及：…) names nobody
             cast.speaker_of_turn.append(None)
             cast.role_of_turn[index] = role or "unknown"
@@ -155,17 +157,8 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
 def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Official]) -> Cast:
     """Give every turn a participant: fixed labels, then the roster, then outlets; else unknown."""
     cast = Cast()
-    by_key: dict[str, str] = {}
-    outlet_ids: dict[str, str] = {}
     by_name = {o.name: o for o in officials}
-
-    def participant(key: str, **fields: object) -> str:
-        if key not in by_key:
-            pid = f"p{len(cast.participants) + 1}"
-            cast.participants.append(Participant(id=pid, **fields))
-            by_key[key] = pid
-        return by_key[key]
-
+    unknown: set[str] = set()
     for turn in turns:
         marker = turn.marker
         if marker is None or not marker.label:
@@ -176,31 +169,27 @@ def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Of
         name = words[-1] if words else label
         role = layout.fixed_roles.get(label)
         if role is not None:
-            cast.speaker_of_turn.append(participant(f"fixed:{label}", label=label, role=role))
+            cast.speaker_of_turn.append(cast.participant(f"fixed:{label}", label=label, role=role))
         elif name in by_name:
-            o = by_name[name]
-            cast.speaker_of_turn.append(participant(
-                f"name:{name}", name=name, label=label, role="official", title=o.title,
-                organization=o.organization, honorific=o.honorific))
+            cast.speaker_of_turn.append(_introduced(cast, by_name[name], label))
         elif lexicon.outlet_kind(label) is not None or JOURNALIST_SUFFIX.search(label):
-            outlet = outlet_name(label)
-            if outlet not in outlet_ids:
-                outlet_ids[outlet] = f"o{len(cast.outlets) + 1}"
-                cast.outlets.append(Outlet(id=outlet_ids[outlet], name=outlet,
-                                           kind=lexicon.outlet_kind(outlet) or "other"))
-            cast.speaker_of_turn.append(participant(
-                f"outlet:{outlet}", label=label, role="journalist", outlet_id=outlet_ids[outlet]))
+            cast.speaker_of_turn.append(cast.journalist(label, label))
         else:
-            known = f"label:{label}" in by_key
-            cast.speaker_of_turn.append(participant(f"label:{label}", label=label, role="unknown",
-                                                    name=name if PERSON_NAME.match(name) else None))
-            if not known:
+            cast.speaker_of_turn.append(cast.participant(f"label:{label}", label=label, role="unknown",
+                                                         name=name if PERSON_NAME.match(name) else None))
+            if label not in unknown:
+                unknown.add(label)
                 cast.diagnostics.append(diagnostic(
                     "speakers.unknown_label",
                     f"speaker label {label!r} matches no introduced official and no outlet",
                     span=marker.label_span))
     # Officials introduced by the host who never speak are participants too.
     for o in officials:
-        participant(f"name:{o.name}", name=o.name, label=o.name, role="official", title=o.title,
-                    organization=o.organization, honorific=o.honorific)
+        _introduced(cast, o, o.name)
     return cast
+
+
+def _introduced(cast: Cast, official: Official, label: str) -> str:
+    return cast.participant(f"name:{official.name}", name=official.name, label=label, role="official",
+                            title=official.title, organization=official.organization,
+                            honorific=official.honorific)
