@@ -6,7 +6,8 @@ Prints, for each page set, medians over its pages of:
   floor      decode + selectolax parse + the page's text + its image srcs (what any tool must pay)
   parse      `briefing_parser.parse(bytes)` in total
   stages     decode, extract, segment (layout, markers, turns, lossless map), identify+classify,
-             collect (metadata, images, phones), model construction (pydantic); `glue` is the rest
+             collect (metadata, images, phones), model (the one validation of the document and the
+             few models built on the way); `glue` is the rest
   json       `doc.model_dump_json()`
   trafilatura `trafilatura.extract(bytes)` (optional: `pip install -e '.[bench]'`)
 and the ratios parse/floor and trafilatura/parse, the cost of 10x and 100x longer transcripts,
@@ -54,9 +55,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
                 *[("briefing_parser.collect", name) for name in
                   ("find_region", "images_in", "phones", "series", "organizer", "parse_date", "marker_time",
                    "captured_at")]],
-    "model": [(module, name) for module in ("briefing_parser.pipeline", "briefing_parser.segment")
-              for name in ("Briefing", "Turn", "Image", "Contact", "Exchange", "Segment", "Span", "Series",
-                           "Source", "Participant", "Outlet")],
+    # The document is validated once at the end; a few diagnostics and participants are built as models.
+    "model": [("briefing_parser.pipeline", "to_briefing"), ("briefing_parser.errors", "Diagnostic"),
+              ("briefing_parser.errors", "Span"),
+              *[("briefing_parser.speakers", name) for name in ("Participant", "Outlet")],
+              *[("briefing_parser.classify", name) for name in ("QuestionPart", "Span")]],
 }
 
 

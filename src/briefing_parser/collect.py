@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import regex
 
 from .errors import diagnostic
 from .html import PageImage
-from .schema import Diagnostic, Turn
+from .schema import Diagnostic
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
 
@@ -293,29 +294,30 @@ def heading_date(title: str, image_names: list[str]) -> date | None:
         return None
 
 
-def check_markers(turns: Sequence[Turn], published: date | None) -> list[Diagnostic]:
+def check_markers(turns: Sequence[Mapping[str, Any]], published: date | None) -> list[Diagnostic]:
     """Markers that contradict each other or the page: a time before the previous marker's, the
     same marker twice in a row, a date other than the page's (said once: pages are often
-    published a day later)."""
+    published a day later). `turns` are dicts with the fields of `Turn`."""
     found: list[Diagnostic] = []
-    previous: Turn | None = None
+    previous: Mapping[str, Any] | None = None
     date_told = False
     for turn in turns:
-        if turn.at is None or turn.marker_span is None:
+        at, marker_span = turn["at"], turn["marker_span"]
+        if at is None or marker_span is None:
             continue
-        span = (turn.marker_span.start, turn.marker_span.end)
-        if previous is not None and previous.at is not None:
-            if turn.at < previous.at:
+        span = (marker_span["start"], marker_span["end"])
+        if previous is not None and previous["at"] is not None:
+            if at < previous["at"]:
                 found.append(diagnostic(
                     "segment.time_goes_backwards",
-                    f"{turn.id} is marked {turn.at:%Y-%m-%d %H:%M}, before {previous.id} ({previous.at:%H:%M})",
+                    f"{turn['id']} is marked {at:%Y-%m-%d %H:%M}, before {previous['id']} ({previous['at']:%H:%M})",
                     span=span))
-            elif turn.at == previous.at and turn.label == previous.label:
+            elif at == previous["at"] and turn["label"] == previous["label"]:
                 found.append(diagnostic(
-                    "segment.duplicate_marker", f"{turn.id} repeats the marker of {previous.id}", span=span))
-        if published is not None and turn.at.date() != published and not date_told:
+                    "segment.duplicate_marker", f"{turn['id']} repeats the marker of {previous['id']}", span=span))
+        if published is not None and at.date() != published and not date_told:
             found.append(diagnostic(
-                "segment.date_mismatch", f"{turn.id} is marked {turn.at:%Y-%m-%d}, the page says {published}",
+                "segment.date_mismatch", f"{turn['id']} is marked {at:%Y-%m-%d}, the page says {published}",
                 "info", span=span))
             date_told = True
         previous = turn

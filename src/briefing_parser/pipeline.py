@@ -20,18 +20,7 @@ from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
 from .layouts import Layout
-from .schema import (
-    Briefing,
-    Contact,
-    Diagnostic,
-    Exchange,
-    Image,
-    SegmentKind,
-    Series,
-    Source,
-    Span,
-    Turn,
-)
+from .schema import Briefing, Diagnostic, SegmentKind
 from .segment import Range, RawTurn, account, header_lines, lines, segment, tokenize
 from .speakers import Cast, identify, identify_by_labels, roster
 
@@ -192,35 +181,34 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         turns = [_whole_text_turn(text, page.content)]
         preamble, other_lines = (page.content[0], page.content[0]), []
 
+    # The document is built as plain dicts (keys are the models' fields) and validated once at the
+    # end: one pydantic-core call instead of hundreds of model constructions in Python.
     turn_at = _turn_finder(turns)
     diagnostics += collect.check_markers(turns, published)
-    image_models = [
-        Image(id=f"i{n}", filename=img.filename, src=img.src, alt=img.alt,
-              captured_at=collect.captured_at(img.filename),
-              turn_id=turn_at(img.span[0]), span=Span(start=img.span[0], end=img.span[1]))
+    image_dicts = [
+        {"id": f"i{n}", "filename": img.filename, "src": img.src, "alt": img.alt,
+         "captured_at": collect.captured_at(img.filename), "turn_id": turn_at(img.span[0]), "span": _span(img.span)}
         for n, img in enumerate(images, 1)
     ]
     contacts = [
-        Contact(id=f"c{n}", kind=p.kind, raw=p.raw, e164=p.e164, owner=p.owner,
-                turn_id=turn_at(p.span[0]), span=Span(start=p.span[0], end=p.span[1]))
+        {"id": f"c{n}", "kind": p.kind, "raw": p.raw, "e164": p.e164, "owner": p.owner,
+         "turn_id": turn_at(p.span[0]), "span": _span(p.span)}
         for n, p in enumerate(phones, 1)
     ]
-    image_ids: dict[str, list[str]] = {}
-    for img in image_models:
-        if img.turn_id is not None:
-            image_ids.setdefault(img.turn_id, []).append(img.id)
-    for turn in turns:
-        if turn.id in image_ids:  # assignment is validated: only where there is something to set
-            turn.image_ids = image_ids[turn.id]
+    turn_by_id = {turn["id"]: turn for turn in turns}
+    for img in image_dicts:
+        if img["turn_id"] is not None:
+            turn_by_id[img["turn_id"]]["image_ids"].append(img["id"])
     exchanges = [
-        Exchange(
-            id=f"q{n}",
-            question_turn_ids=[turns[i].id for i in pairing.questions],
-            answer_turn_ids=[turns[i].id for i in pairing.answers],
-            outlet_id=_outlet_of(cast, raw_turns, pairing.questions[0]),
-            follows=f"q{n - 1}" if pairing.follow_up and n > 1 else None,
-            parts=question_parts(text, turn_spans[pairing.questions[0]], [turn_spans[i] for i in pairing.answers]),
-        )
+        {
+            "id": f"q{n}",
+            "question_turn_ids": [turns[i]["id"] for i in pairing.questions],
+            "answer_turn_ids": [turns[i]["id"] for i in pairing.answers],
+            "outlet_id": _outlet_of(cast, raw_turns, pairing.questions[0]),
+            "follows": f"q{n - 1}" if pairing.follow_up and n > 1 else None,
+            "parts": question_parts(text, turn_spans[pairing.questions[0]],
+                                    [turn_spans[i] for i in pairing.answers]),
+        }
         for n, pairing in enumerate(pairings, 1)
     ]
 
@@ -233,42 +221,56 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     claims += [("boilerplate", span) for span in lines(text, header_before) if span not in chrome_header]
     claims += [("unclassified", span) for span in other_lines]
     for turn in turns:
-        if turn.marker_span:
-            claims.append(("marker", (turn.marker_span.start, turn.marker_span.end)))
-    claims += [("turn", raw.body) for raw in raw_turns] or [("turn", (t.span.start, t.span.end)) for t in turns]
+        if turn["marker_span"]:
+            claims.append(("marker", _range(turn["marker_span"])))
+    claims += [("turn", raw.body) for raw in raw_turns] or [("turn", _range(t["span"])) for t in turns]
     claims += [("image", img.span) for img in images]
     claims += [("contact", p.span) for p in phones]
     claims.append(("boilerplate", footer))
     claims.append(("boilerplate", (page.content[1], len(text))))
-    segments = account(len(text), claims, text)
+    segments = [{"kind": kind, "span": {"start": s, "end": e}} for s, e, kind in account(len(text), claims, text)]
 
     title = meta.get("title")
     series = collect.series(text[: turn_spans[1][0]] if len(turn_spans) > 1 else text)
-    return Briefing(
-        source=Source(uri=uri, sha256=read_result.sha256, encoding=read_result.encoding,
-                      media_type="text/html" if page.is_html else "text/plain",
-                      layout=layout.name if layout else "unknown", size=read_result.size),
-        language=_language(text),
-        text=text,
-        title=title,
-        topic=meta.get("topic"),
-        published=published,
-        origin=meta.get("origin"),
-        breadcrumb=meta.get("breadcrumb") or [],
-        region=region,
-        series=Series(name=series[0], number=series[1]) if series else None,
-        organizer=collect.organizer(text[: turn_spans[0][1]] if turn_spans else text),
-        started_at=next((t.at for t in turns if t.at), None),
-        ended_at=next((t.at for t in reversed(turns) if t.at), None),
-        participants=cast.participants if cast else [],
-        outlets=cast.outlets if cast else [],
-        turns=turns,
-        exchanges=exchanges,
-        contacts=contacts,
-        images=image_models,
-        segments=segments,
-        diagnostics=diagnostics,
-    )
+    return to_briefing({
+        "source": {"uri": uri, "sha256": read_result.sha256, "encoding": read_result.encoding,
+                   "media_type": "text/html" if page.is_html else "text/plain",
+                   "layout": layout.name if layout else "unknown", "size": read_result.size},
+        "language": _language(text),
+        "text": text,
+        "title": title,
+        "topic": meta.get("topic"),
+        "published": published,
+        "origin": meta.get("origin"),
+        "breadcrumb": meta.get("breadcrumb") or [],
+        "region": region,
+        "series": {"name": series[0], "number": series[1]} if series else None,
+        "organizer": collect.organizer(text[: turn_spans[0][1]] if turn_spans else text),
+        "started_at": next((t["at"] for t in turns if t["at"]), None),
+        "ended_at": next((t["at"] for t in reversed(turns) if t["at"]), None),
+        "participants": cast.participants if cast else [],
+        "outlets": cast.outlets if cast else [],
+        "turns": turns,
+        "exchanges": exchanges,
+        "contacts": contacts,
+        "images": image_dicts,
+        "segments": segments,
+        "diagnostics": diagnostics,
+    })
+
+
+def to_briefing(document: dict[str, Any]) -> Briefing:
+    """Validate the whole document at once (raises pydantic's ValidationError on a bug of ours)."""
+    return Briefing.model_validate(document)
+
+
+def _span(span: Range) -> dict[str, int]:
+    """A `Span` as the dict it is validated from."""
+    return {"start": span[0], "end": span[1]}
+
+
+def _range(span: Mapping[str, int]) -> Range:
+    return span["start"], span["end"]
 
 
 def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnostic]) -> tuple[Layout | None, int]:
@@ -324,7 +326,8 @@ def _strip(text: str, span: Range) -> Range:
 
 
 def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Any], kinds: list[Any],
-           cast: Any, images: list[Any], published: date | None) -> list[Turn]:
+           cast: Any, images: list[Any], published: date | None) -> list[dict[str, Any]]:
+    """The turns as dicts with the fields of `Turn` (validated with the whole Briefing)."""
     turns = []
     image_starts = [img.span[0] for img in images]
     for index, (raw, span) in enumerate(zip(raw_turns, spans, strict=True)):
@@ -333,20 +336,20 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
         own_images = images[bisect_left(image_starts, span[0]):bisect_left(image_starts, span[1])]
         paragraphs = _paragraphs(text, span, [img.span for img in own_images])
         day = collect.parse_date(marker.date) if marker and marker.date else published
-        turns.append(Turn(
-            id=f"t{index + 1}",
-            index=index,
-            at=collect.marker_time(day, marker.time if marker else None),
-            participant_id=cast.speaker_of_turn[index] if cast else None,
-            label=marker.label if marker else "",
-            role=roles[index],
-            kind=kinds[index],
-            text="\n".join(paragraphs),
-            paragraphs=paragraphs,
-            image_ids=[],
-            span=Span(start=span[0], end=span[1]),
-            marker_span=Span(start=marker.span[0], end=marker.span[1]) if marker else None,
-        ))
+        turns.append({
+            "id": f"t{index + 1}",
+            "index": index,
+            "at": collect.marker_time(day, marker.time if marker else None),
+            "participant_id": cast.speaker_of_turn[index] if cast else None,
+            "label": marker.label if marker else "",
+            "role": roles[index],
+            "kind": kinds[index],
+            "text": "\n".join(paragraphs),
+            "paragraphs": paragraphs,
+            "image_ids": [],
+            "span": _span(span),
+            "marker_span": _span(marker.span) if marker else None,
+        })
     return turns
 
 
@@ -361,23 +364,24 @@ def _paragraphs(text: str, span: Range, holes: list[Range]) -> list[str]:
     return [line.strip() for line in joined.split("\n") if line.strip()]
 
 
-def _whole_text_turn(text: str, content: Range) -> Turn:
+def _whole_text_turn(text: str, content: Range) -> dict[str, Any]:
     span = _strip(text, content)
     paragraphs = _paragraphs(text, span, [])
-    return Turn(id="t1", index=0, label="", role="unknown", kind="other", text="\n".join(paragraphs),
-                paragraphs=paragraphs, span=Span(start=span[0], end=span[1]))
+    return {"id": "t1", "index": 0, "at": None, "participant_id": None, "label": "", "role": "unknown",
+            "kind": "other", "text": "\n".join(paragraphs), "paragraphs": paragraphs, "image_ids": [],
+            "span": _span(span), "marker_span": None}
 
 
-def _turn_finder(turns: list[Turn]) -> Callable[[int], str | None]:
+def _turn_finder(turns: list[dict[str, Any]]) -> Callable[[int], str | None]:
     """A lookup of the turn holding an offset, by bisection over the turns' starts (in text order)."""
-    starts = [turn.marker_span.start if turn.marker_span else turn.span.start for turn in turns]
+    starts = [(turn["marker_span"] or turn["span"])["start"] for turn in turns]
+    ends = [turn["span"]["end"] for turn in turns]
 
     def turn_at(offset: int) -> str | None:
         index = bisect_right(starts, offset) - 1
         if index < 0:
             return None
-        turn = turns[index]
-        return turn.id if offset < max(turn.span.end, starts[index] + 1) else None
+        return turns[index]["id"] if offset < max(ends[index], starts[index] + 1) else None
 
     return turn_at
 

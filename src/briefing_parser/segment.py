@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import lexicon
 from .layouts import Layout
-from .schema import Role, Segment, SegmentKind, Span, TurnKind
+from .schema import Role, SegmentKind, TurnKind
 
 Range = tuple[int, int]
 
@@ -140,10 +140,10 @@ def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     return header, rest
 
 
-def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str) -> list[Segment]:
+def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str) -> list[tuple[int, int, SegmentKind]]:
     """The lossless map: claimed ranges in order, gaps of white space joined to a neighbour,
     gaps with text `unclassified`. Later claims that fall inside earlier ones (an image in a
-    turn) split them."""
+    turn) split them. Returns `(start, end, kind)` triples, the `Segment`s to be."""
     ordered = sorted(
         ((s, e, k) for k, (s, e) in claims if e > s),
         key=lambda c: (c[0], -(c[1] - c[0])),
@@ -175,4 +175,4 @@ def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str)
         if end > start:
             segments.append((start, end, kind))
             pos = end
-    return [Segment(kind=k, span=Span(start=s, end=e)) for s, e, k in segments]
+    return segments
