@@ -43,6 +43,9 @@ PHONE = re.compile(
     r"|(?P<local>[2-9]\d{6,7})"
     r")(?![\d\w])"
 )
+# Every number above holds a run of five digits: a page (or turn) without one has no number, and
+# this search is 20x cheaper than PHONE, whose leading look-behind is tried at every offset.
+DIGIT_RUN = re.compile(r"\d{5}")
 PHONE_CUE = re.compile(r"(?:电话|热线|联系|咨询|手机|座机|Tel|Phone)\D{0,6}$", re.I)
 # 会后请联系市科技局机关党委,联系电话:6991152 → 市科技局机关党委
 OWNER = regex.compile(
@@ -200,6 +203,8 @@ def _full_city(name: str, codes: dict[str, str]) -> str:
 
 def phones(text: str, start: int, end: int, area_code: str | None) -> list[FoundPhone]:
     """Phone numbers in `text[start:end]`, normalized to E.164 where the area is known."""
+    if DIGIT_RUN.search(text, start, end) is None:
+        return []
     import phonenumbers  # lazily: its metadata costs import time that most pages never need
 
     found = []
