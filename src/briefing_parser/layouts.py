@@ -132,11 +132,18 @@ class Layout:
 
 
 LAYOUTS: dict[str, Layout] = {}
+# Each layout's name → the first registered layout that finds and reads markers alike (itself, or a
+# sibling that differs only in name and evidence, as mfa-named does from mfa-qa).
+READS_LIKE: dict[str, str] = {}
 
 
 def register(layout: Layout) -> Layout:
     """Add a layout to the registry (later entries win ties in detection)."""
     LAYOUTS[layout.name] = layout
+    READS_LIKE.clear()  # rebuilt whole: a layout registered again under its name may read otherwise now
+    for name, entry in LAYOUTS.items():
+        READS_LIKE[name] = next(other.name for other in LAYOUTS.values()
+                                if replace(other, name=name, detect_labels=entry.detect_labels) == entry)
     return layout
 
 
@@ -294,12 +301,12 @@ def detect(text: str, content: tuple[int, int], heading: str | None = None) -> t
     best: tuple[Layout | None, int] = (None, 0)
     # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: the labels their
     # rules read are found once and counted for each (a marker pass costs a page ~0.07 ms).
-    read: list[tuple[Layout, list[str]]] = []
+    read: dict[str, list[str]] = {}
     for layout in LAYOUTS.values():
-        labels = next((found for other, found in read if _same_rules(other, layout)), None)
-        if labels is None:
-            labels = _labels_read(layout, text, content, heading)
-            read.append((layout, labels))
+        reader = READS_LIKE[layout.name]
+        if reader not in read:
+            read[reader] = _labels_read(LAYOUTS[reader], text, content, heading)
+        labels = read[reader]
         evidence = layout.detect_labels
         count = len(labels) if evidence is None else sum(1 for label in labels if evidence.fullmatch(label))
         if count >= layout.min_markers and count >= best[1]:
@@ -317,11 +324,6 @@ def _labels_read(layout: Layout, text: str, content: tuple[int, int], heading: s
         if layout.read_label(label, known) is not None:
             labels.append(label)
     return labels
-
-
-def _same_rules(a: Layout, b: Layout) -> bool:
-    """Whether two layouts find and read markers alike (they may differ in name and evidence)."""
-    return replace(a, name=b.name, detect_labels=b.detect_labels) == b
 
 
 def recognize(heading: str | None, chrome: str = "") -> Layout | None:
