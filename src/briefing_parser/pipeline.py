@@ -26,8 +26,12 @@ from .speakers import Cast, identify, identify_by_labels, roster
 
 log = logging.getLogger(__name__)
 
-HAN_CHARS = re.compile("[\u4e00-\u9fff]+")
-LATIN_LETTERS = re.compile("[A-Za-z]+")
+# Han (U+4E00–U+9FFF) and Latin letters are counted on UTF-8 bytes, where C-level `bytes.translate`
+# deletes what is not counted (3x cheaper than a character-class regex over the text). In UTF-8 a
+# character of U+5000–U+9FFF starts with a byte E5–E9, one of U+4E00–U+4FFF with E4 then B8–BF.
+NOT_LATIN_BYTES = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
+NOT_HAN_LEAD_BYTES = bytes(b for b in range(256) if not 0xE5 <= b <= 0xE9)
+HAN_E4_BYTES = re.compile(b"\xe4[\xb8-\xbf]")
 
 
 @dataclass(frozen=True)
@@ -429,10 +433,9 @@ def _heading_metadata(page: Page) -> dict[str, Any]:
 
 
 def _language(text: str) -> str | None:
-    sample = text[:4000]
-    # Counted by deleting with a regex: a Python loop over 4,000 characters cost a page 0.5 ms.
-    han = len(sample) - len(HAN_CHARS.sub("", sample))
-    latin = len(sample) - len(LATIN_LETTERS.sub("", sample))
+    sample = text[:4000].encode("utf-8", "surrogatepass")
+    han = len(sample.translate(None, NOT_HAN_LEAD_BYTES)) + len(HAN_E4_BYTES.findall(sample))
+    latin = len(sample.translate(None, NOT_LATIN_BYTES))
     if not han and not latin:
         return None
     return "zh" if han * 2 >= latin else "en"

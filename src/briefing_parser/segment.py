@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -124,17 +125,31 @@ def lines(text: str, span: Range) -> Iterable[Range]:
         start = stop + 1
 
 
+# The header rules, each with a copy that runs over a whole block at once (re.MULTILINE: `^` at every
+# line start). Such a search finds at least every place the rule finds line by line, so a rule it
+# does not find in the block is skipped for all its lines: most blocks of navigation have no
+# dateline, many no breadcrumb, and line-by-line searches were most of the header's cost.
+HEADER_RULES = tuple(
+    (rule, re.compile(rule.pattern, rule.flags | re.MULTILINE))
+    for rule in (lexicon.BREADCRUMB, lexicon.DATELINE, lexicon.LIVE_LABEL, lexicon.TITLE_WORDS)
+)
+
+
 def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     """Split the lines before the transcript into page-header lines and the rest."""
+    block = text[span[0]:span[1]]
+    breadcrumb, dateline, live_label, title_words = (
+        rule if block_rule.search(block) else None for rule, block_rule in HEADER_RULES
+    )
     header: list[Range] = []
     rest: list[Range] = []
     for line in lines(text, span):
         value = text[line[0]:line[1]]
         is_header = (
-            lexicon.BREADCRUMB.search(value) is not None
-            or lexicon.DATELINE.search(value) is not None
-            or lexicon.LIVE_LABEL.match(value) is not None
-            or (lexicon.TITLE_WORDS.search(value) is not None and len(value.strip()) <= 80)
+            (breadcrumb is not None and breadcrumb.search(value) is not None)
+            or (dateline is not None and dateline.search(value) is not None)
+            or (live_label is not None and live_label.match(value) is not None)
+            or (title_words is not None and title_words.search(value) is not None and len(value.strip()) <= 80)
         )
         (header if is_header else rest).append(line)
     return header, rest
