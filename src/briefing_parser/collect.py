@@ -46,6 +46,9 @@ PHONE = re.compile(
 # Every number above holds a run of five digits: a page (or turn) without one has no number, and
 # this search is 20x cheaper than PHONE, whose leading look-behind is tried at every offset.
 DIGIT_RUN = re.compile(r"\d{5}")
+# The most a number holds before its first five-digit run: `+86 053` in +86 0538 6991152 (9), so
+# the search for numbers can start that far before the first run rather than at the span's start.
+PHONE_LEAD = 9
 PHONE_CUE = re.compile(r"(?:电话|热线|联系|咨询|手机|座机|Tel|Phone)\D{0,6}$", re.I)
 # 会后请联系市科技局机关党委,联系电话:6991152 → 市科技局机关党委
 OWNER = regex.compile(
@@ -227,12 +230,14 @@ def _full_city(name: str, codes: dict[str, str]) -> str:
 
 def phones(text: str, start: int, end: int, area_code: str | None) -> list[FoundPhone]:
     """Phone numbers in `text[start:end]`, normalized to E.164 where the area is known."""
-    if DIGIT_RUN.search(text, start, end) is None:
+    first_run = DIGIT_RUN.search(text, start, end)
+    if first_run is None:
         return []
     import phonenumbers  # lazily: its metadata costs import time that most pages never need
 
     found = []
-    for match in PHONE.finditer(text, start, end):
+    # PHONE's look-behind still sees the text before where the search starts.
+    for match in PHONE.finditer(text, max(start, first_run.start() - PHONE_LEAD), end):
         kind = match.lastgroup or "other"
         raw = match.group(0)
         if kind == "local" and not PHONE_CUE.search(text, max(start, match.start() - 12), match.start()):
