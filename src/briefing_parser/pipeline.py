@@ -21,7 +21,7 @@ from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
 from .layouts import Layout
 from .schema import Briefing, Diagnostic, SegmentKind
-from .segment import Range, RawTurn, account, header_lines, lines, segment, tokenize
+from .segment import Range, RawTurn, account, header_lines, segment, tokenize
 from .speakers import Cast, identify, identify_by_labels, roster
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     # A photo above the first question is an image, not stray text.
     photos = {img.span for img in page.images}
     other_lines = [line for line in other_lines if _strip(text, line) not in photos]
-    chrome_header, _chrome_rest = header_lines(text, header_before)
+    chrome_header, chrome_rest = header_lines(text, header_before)
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
     officials = roster(_introduction(text, raw_turns, preamble, layout), [m.label for m in markers])
@@ -222,7 +222,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             f"text before the first marker is not a turn: {text[s:e][:40]!r}", span=(s, e)))
     claims: list[tuple[SegmentKind, Range]] = []
     claims += [("header", span) for span in chrome_header + head_lines]
-    claims += [("boilerplate", span) for span in lines(text, header_before) if span not in chrome_header]
+    claims += [("boilerplate", span) for span in chrome_rest]  # the lines of the chrome that are not header
     claims += [("unclassified", span) for span in other_lines]
     for turn in turns:
         if turn["marker_span"]:
