@@ -294,36 +294,48 @@ def get(name: str) -> Layout | None:
     return LAYOUTS.get(name)
 
 
-def detect(text: str, content: tuple[int, int], heading: str | None = None) -> tuple[Layout | None, int]:
+@dataclass(frozen=True)
+class Detection:
+    """The layout found, how many of its evidence labels it read, and its marker matches in the
+    content (`tokenize` takes them rather than searching the text again; None: not searched)."""
+
+    layout: Layout | None
+    count: int = 0
+    matches: tuple[re.Match[str], ...] | None = None
+
+
+def detect(text: str, content: tuple[int, int], heading: str | None = None) -> Detection:
     """The layout whose rules read most markers of the content, and how many it read.
 
     A layout counts only its evidence labels (`detect_labels`); ties go to the later entry."""
-    best: tuple[Layout | None, int] = (None, 0)
-    # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: the labels their
-    # rules read are found once and counted for each (a marker pass costs a page ~0.07 ms).
-    read: dict[str, list[str]] = {}
+    best = Detection(None)
+    # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: their markers are
+    # found and read once and counted for each (a marker pass costs a page ~0.07 ms).
+    found: dict[str, tuple[list[re.Match[str]], list[str]]] = {}
     for layout in LAYOUTS.values():
         reader = READS_LIKE[layout.name]
-        if reader not in read:
-            read[reader] = _labels_read(LAYOUTS[reader], text, content, heading)
-        labels = read[reader]
+        if reader not in found:
+            found[reader] = _read_markers(LAYOUTS[reader], text, content, heading)
+        matches, labels = found[reader]
         evidence = layout.detect_labels
         count = len(labels) if evidence is None else sum(1 for label in labels if evidence.fullmatch(label))
-        if count >= layout.min_markers and count >= best[1]:
-            best = (layout, count)
+        if count >= layout.min_markers and count >= best.count:
+            best = Detection(layout, count, tuple(matches))
     return best
 
 
-def _labels_read(layout: Layout, text: str, content: tuple[int, int], heading: str | None) -> list[str]:
-    """The labels of the layout's markers in the content that its rules can read."""
+def _read_markers(layout: Layout, text: str, content: tuple[int, int],
+                  heading: str | None) -> tuple[list[re.Match[str]], list[str]]:
+    """The layout's marker matches in the content, and the labels of those its rules can read."""
     speaker = layout.speaker(heading, text[content[0]:content[0] + 800]) if layout.spokesperson else None
     known = layout.spokespersons | ({speaker} if speaker else set())
+    matches = list(layout.marker.finditer(text, content[0], content[1]))
     labels = []
-    for match in layout.marker.finditer(text, content[0], content[1]):
+    for match in matches:
         label = (match.group("label") or "").strip()
         if layout.read_label(label, known) is not None:
             labels.append(label)
-    return labels
+    return matches, labels
 
 
 def recognize(heading: str | None, chrome: str = "") -> Layout | None:

@@ -19,7 +19,7 @@ from .classify import TurnFacts, classify, question_parts
 from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
-from .layouts import Layout
+from .layouts import Detection, Layout
 from .schema import Briefing, Diagnostic, SegmentKind
 from .segment import Range, RawTurn, account, header_lines, segment, tokenize
 from .speakers import Cast, identify, identify_by_labels, roster
@@ -120,7 +120,8 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     page, diagnostics = read_result.page, read_result.diagnostics
     text = page.text
 
-    layout, _count = _choose_layout(page, options, diagnostics)
+    detection = _choose_layout(page, options, diagnostics)
+    layout = detection.layout
     not_transcript = False
     chrome = text[:page.content[0]] + text[page.content[1]:]
     if layout is None and page.is_html and (site := layout_registry.recognize(page.title, chrome)):
@@ -128,7 +129,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         layout, not_transcript = site, True
     speaker = layout.speaker(page.title, text[page.content[0]:page.content[1]]) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
-    markers = tokenize(text, page.content, layout, names) if layout and not not_transcript else []
+    markers = tokenize(text, page.content, layout, names, detection.matches) if layout and not not_transcript else []
     preamble, raw_turns, footer = segment(text, page.content, markers)
     if layout and layout.preamble_role and _has_words(text, preamble, page):
         # Unlabelled text before the first question is the spokesperson's opening statement.
@@ -277,11 +278,11 @@ def _range(span: Mapping[str, int]) -> Range:
     return span["start"], span["end"]
 
 
-def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnostic]) -> tuple[Layout | None, int]:
+def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnostic]) -> Detection:
     if options.layout:
         forced = layout_registry.get(options.layout)
         if forced is not None:
-            return forced, 0
+            return Detection(forced)
         diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
     return layout_registry.detect(page.text, page.content)
 

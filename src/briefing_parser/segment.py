@@ -37,12 +37,16 @@ class RawTurn:
     body: Range  # from the end of the marker to the start of the next, white space included
 
 
-def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
+def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = frozenset(),
+             matches: Iterable[re.Match[str]] | None = None) -> list[Marker]:
     """Every marker of `layout` that opens a line inside the content region: labels the layout's
-    rules can read (with the page's spokesperson `names`), cues, and closing lines after a marker."""
+    rules can read (with the page's spokesperson `names`), cues, and closing lines after a marker.
+    `matches` are the layout's marker matches in the content when detection has found them."""
     known = names | layout.spokespersons
     markers = []
-    for match in layout.marker.finditer(text, content[0], content[1]):
+    if matches is None:
+        matches = layout.marker.finditer(text, content[0], content[1])
+    for match in matches:
         groups = match.groupdict()
         label = (groups.get("label") or "").strip()
         if layout.strict_labels and layout.read_label(label, known) is None:
