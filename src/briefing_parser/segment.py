@@ -129,12 +129,13 @@ def lines(text: str, span: Range) -> Iterable[Range]:
         start = stop + 1
 
 
-# The header rules, each with a copy that runs over a whole block at once (re.MULTILINE: `^` at every
-# line start). Such a search finds at least every place the rule finds line by line, so a rule it
-# does not find in the block is skipped for all its lines: most blocks of navigation have no
-# dateline, many no breadcrumb, and line-by-line searches were most of the header's cost.
-HEADER_RULES = tuple(
-    (rule, re.compile(rule.pattern, rule.flags | re.MULTILINE))
+# The header rules as copies that run over a whole block at once (re.MULTILINE: `^` at every
+# line start). None of them has a look-around, so the block search finds a match at or before every place
+# where the rule matches line by line: the lines that end before its first match need no search.
+# Navigation blocks are long and the breadcrumb and the title sit at their end, so most of the
+# line-by-line searches, which were most of the header's cost, are skipped.
+BLOCK_HEADER_RULES = tuple(
+    re.compile(rule.pattern, rule.flags | re.MULTILINE)
     for rule in (lexicon.BREADCRUMB, lexicon.DATELINE, lexicon.LIVE_LABEL, lexicon.TITLE_WORDS)
 )
 
@@ -142,18 +143,21 @@ HEADER_RULES = tuple(
 def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     """Split the lines before the transcript into page-header lines and the rest."""
     block = text[span[0]:span[1]]
+    # Per rule, the offset of its first match in the block (the span's end when it has none).
     breadcrumb, dateline, live_label, title_words = (
-        rule if block_rule.search(block) else None for rule, block_rule in HEADER_RULES
+        span[0] + found.start() if (found := block_rule.search(block)) else span[1]
+        for block_rule in BLOCK_HEADER_RULES
     )
     header: list[Range] = []
     rest: list[Range] = []
     for line in lines(text, span):
         value = text[line[0]:line[1]]
+        end = line[1]
         is_header = (
-            (breadcrumb is not None and breadcrumb.search(value) is not None)
-            or (dateline is not None and dateline.search(value) is not None)
-            or (live_label is not None and live_label.match(value) is not None)
-            or (title_words is not None and title_words.search(value) is not None and len(value.strip()) <= 80)
+            (end > breadcrumb and lexicon.BREADCRUMB.search(value) is not None)
+            or (end > dateline and lexicon.DATELINE.search(value) is not None)
+            or (end > live_label and lexicon.LIVE_LABEL.match(value) is not None)
+            or (end > title_words and lexicon.TITLE_WORDS.search(value) is not None and len(value.strip()) <= 80)
         )
         (header if is_header else rest).append(line)
     return header, rest
