@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -311,30 +312,31 @@ def detect(text: str, content: tuple[int, int], heading: str | None = None) -> D
     best = Detection(None)
     # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: their markers are
     # found and read once and counted for each (a marker pass costs a page ~0.07 ms).
-    found: dict[str, tuple[list[re.Match[str]], list[str]]] = {}
+    found: dict[str, tuple[list[re.Match[str]], Counter[str]]] = {}
     for layout in LAYOUTS.values():
         reader = READS_LIKE[layout.name]
         if reader not in found:
             found[reader] = _read_markers(LAYOUTS[reader], text, content, heading)
         matches, labels = found[reader]
         evidence = layout.detect_labels
-        count = len(labels) if evidence is None else sum(1 for label in labels if evidence.fullmatch(label))
+        count = labels.total() if evidence is None else sum(
+            times for label, times in labels.items() if evidence.fullmatch(label))
         if count >= layout.min_markers and count >= best.count:
             best = Detection(layout, count, tuple(matches))
     return best
 
 
 def _read_markers(layout: Layout, text: str, content: tuple[int, int],
-                  heading: str | None) -> tuple[list[re.Match[str]], list[str]]:
-    """The layout's marker matches in the content, and the labels of those its rules can read."""
+                  heading: str | None) -> tuple[list[re.Match[str]], Counter[str]]:
+    """The layout's marker matches in the content, and how often each label its rules can read
+    occurs (labels repeat: each distinct one is read and checked as evidence once)."""
     speaker = layout.speaker(heading, text[content[0]:content[0] + 800]) if layout.spokesperson else None
     known = layout.spokespersons | ({speaker} if speaker else set())
     matches = list(layout.marker.finditer(text, content[0], content[1]))
-    labels = []
-    for match in matches:
-        label = (match.group("label") or "").strip()
-        if layout.read_label(label, known) is not None:
-            labels.append(label)
+    labels = Counter((match.group("label") or "").strip() for match in matches)
+    for label in list(labels):
+        if layout.read_label(label, known) is None:
+            del labels[label]
     return matches, labels
 
 

@@ -46,11 +46,15 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     markers = []
     if matches is None:
         matches = layout.marker.finditer(text, content[0], content[1])
+    readable: dict[str, bool] = {}  # labels repeat (问, 答, the spokesperson): each is read once
     for match in matches:
         groups = match.groupdict()
         label = (groups.get("label") or "").strip()
-        if layout.strict_labels and layout.read_label(label, known) is None:
-            continue  # 记者笑：…, 中国有句古语：… are sentences
+        if layout.strict_labels:
+            if label not in readable:
+                readable[label] = layout.read_label(label, known) is not None
+            if not readable[label]:
+                continue  # 记者笑：…, 中国有句古语：… are sentences
         label_start, label_end = match.span("label")
         markers.append(Marker(
             span=match.span(),
