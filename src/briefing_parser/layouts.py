@@ -306,7 +306,7 @@ class Detection:
 
 
 def detect(text: str, content: tuple[int, int], heading: str | None = None) -> Detection:
-    """The layout whose rules read most markers of the content, and how many it read.
+    """The layout whose rules read most markers of the content, how many it read, and its matches.
 
     A layout counts only its evidence labels (`detect_labels`); ties go to the later entry."""
     best = Detection(None)
