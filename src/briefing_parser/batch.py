@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import logging
@@ -280,6 +281,19 @@ def _raise_timeout(signum: int, frame: FrameType | None) -> None:
     raise PageTimeout
 
 
+# A short page that touches every lazily built part of the parser (layouts, phone numbers, area
+# codes, the model's validator).
+WARM_UP_PAGE = "2023-03-31 10:00 主持人\n欢迎。会后请联系市科技局,联系电话:6991152。\n问：有何评论？\n答：谢谢。\n"
+
+
+def warm_up() -> None:
+    """Load and build in the parent what every worker would otherwise build on its own first page:
+    forked workers inherit it. Freezing the heap keeps the collector from walking (and so copying)
+    the inherited objects in every worker."""
+    parse(WARM_UP_PAGE)
+    gc.freeze()
+
+
 def _ignore_interrupts() -> None:
     # Ctrl-C goes to the whole process group; the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -297,6 +311,7 @@ class _Pool:
 
     def __init__(self, jobs: int, settings: Settings) -> None:
         self.jobs, self.settings, self.generation = jobs, settings, 0
+        warm_up()
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
