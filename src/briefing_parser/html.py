@@ -33,6 +33,8 @@ LINE_END = re.compile("\ufdd0(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4]\ufdd0)")
 SPACE_RUN = re.compile("  +")
 EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or end of the text
 PLACED_MARKS = re.compile("([\ufdd2\ufdd3\ufdd4])")
+# Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
+EMPHASIS_TAGS = frozenset({"b", "strong"})
 # Hundreds of opening tags in a row with only white space between them are no page layout but a
 # hazard: HTML5 tree building is quadratic in nesting depth (100,000 nested <div>: ~35 s).
 DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
@@ -66,6 +68,8 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)
     images: list[PageImage] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (diagnostic code, message)
+    # Ranges of bold text (`<b>`, `<strong>`) in the transcript container, in text order.
+    emphasis: list[tuple[int, int]] = field(default_factory=list)
 
 
 def normalize_text(text: str) -> str:
@@ -98,7 +102,9 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     images = mark_breaks(body, container)
     text, content, spans = render_marked(body.text(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
-    page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed)
+    emphasis = find_emphasis(text, content[0], container) if container is not body else []
+    page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed,
+                emphasis=emphasis)
     if flattened:
         page.problems.append(("extract.deep_nesting", f"{flattened} run(s) of 256+ nested tags were flattened"))
     return page
@@ -209,6 +215,39 @@ def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int,
     while end > start and rendered[end - 1] == "\n":
         end -= 1
     return rendered, (start, end), spans
+
+
+def find_emphasis(text: str, start: int, container: LexborNode) -> list[tuple[int, int]]:
+    """Where the text of the container's outermost `<b>`/`<strong>` elements was rendered, found
+    in order from `start`. Each element's text is cut at the break marks already in the tree and
+    its white space collapsed as rendering does, so each piece is a substring of the rendered text."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for node in container.css("b, strong"):
+        if _inside_emphasis(node, container):
+            continue  # <b><strong>…</strong></b>: the outer element holds the text already
+        for piece in SENTINEL_CHARS.split(collapse_space(node.text())):
+            piece = piece.strip(" ")
+            at = text.find(piece, cursor) if piece else -1
+            if at < 0:
+                continue
+            if spans and spans[-1][1] == at:  # <b>关于…</b><b>遇害</b>: one run
+                spans[-1] = (spans[-1][0], at + len(piece))
+            else:
+                spans.append((at, at + len(piece)))
+            cursor = at + len(piece)
+    return spans
+
+
+def _inside_emphasis(node: LexborNode, container: LexborNode) -> bool:
+    """Whether an ancestor below the container is `<b>` or `<strong>` too."""
+    container_id = container.mem_id
+    parent = node.parent
+    while parent is not None and parent.mem_id != container_id:
+        if parent.tag in EMPHASIS_TAGS:
+            return True
+        parent = parent.parent
+    return False
 
 
 def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNode | None:
