@@ -88,6 +88,9 @@ class Layout:
     site: re.Pattern[str] | None = None
     # The page heading (`Page.title`) is the title; the header lines are navigation.
     title_from_heading: bool = False
+    # Questions are set in bold and answers are not: a paragraph that is not bold after a question
+    # whose first paragraph is bold starts its unlabelled answer (`<B>追问：…？</B>` then 刚才我已经说过，…).
+    bold_questions: bool = False
 
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
         """What the label says under this layout's rules; None when it is no label of the layout
@@ -230,6 +233,7 @@ MFA_QA = register(Layout(
     detect_labels=re.compile(r"问|答|追问.?"),
     site=re.compile(r"外交部发言人|中华人民共和国外交部"),
     title_from_heading=True,
+    bold_questions=True,
     min_markers=2,
 ))
 # From 2020-03-24: 路透社记者：… / 赵立坚：…  (same labels, named speakers; 追问 still used).
@@ -284,6 +288,7 @@ MFA_EN_QA = register(Layout(
     detect_labels=re.compile(r"Q|A|Follow.*|.*[Jj]ournalist.*|Reporter"),
     site=re.compile(r"Foreign Ministry Spokesperson|Ministry of Foreign Affairs, the People's Republic of China"),
     title_from_heading=True,
+    bold_questions=True,
 ))
 # Named pages count the outlet and name labels: everything but Q, A, Follow-up and Journalist.
 MFA_EN_NAMED = register(replace(MFA_EN_QA, name="mfa-en-named", detect_labels=re.compile(

@@ -21,7 +21,7 @@ from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
 from .layouts import Detection, Layout
 from .schema import Briefing, Diagnostic, SegmentKind
-from .segment import Range, RawTurn, account, header_lines, segment, tokenize
+from .segment import Range, RawTurn, account, header_lines, segment, split_bold_questions, tokenize
 from .speakers import Cast, identify, identify_by_labels, roster
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,10 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     speaker = layout.speaker(page.title, text[page.content[0]:page.content[1]]) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
     markers = tokenize(text, page.content, layout, names, detection.matches) if layout and not not_transcript else []
+    if layout and layout.bold_questions and page.emphasis:
+        # Questions in bold, answers not: a plain paragraph after a bold question opens its answer.
+        image_lines = frozenset(img.span for img in page.images)
+        markers = split_bold_questions(text, page.content, markers, page.emphasis, image_lines, layout, names)
     preamble, raw_turns, footer = segment(text, page.content, markers)
     if layout and layout.preamble_role and _has_words(text, preamble, page):
         # Unlabelled text before the first question is the spokesperson's opening statement.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import lexicon
@@ -90,6 +91,71 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
         markers = [m for i, m in enumerate(markers)
                    if not (m.kind == "closing" and i and markers[i - 1].kind == "closing")]
     return markers
+
+
+def split_bold_questions(text: str, content: Range, markers: list[Marker], emphasis: Sequence[Range],
+                         photos: frozenset[Range], layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
+    """The markers with one added where a bold question is followed by a paragraph that is not
+    bold: its unlabelled answer, the spokesperson's (`bold_questions` layouts), e.g.
+        <B>追问：你认为印度是如何违反了一个中国原则？</B>
+        刚才我已经说过，我们坚决反对…        ← opens an answer turn
+    A question whose first paragraph is not bold as a whole (`<B>问：</B>text`) is left alone;
+    bold paragraphs after the first stay in the question, and `photos` (image lines) are skipped."""
+    known = names | layout.spokespersons
+    asks: dict[str, bool] = {}  # labels repeat (问, 追问): each is read once
+    added = []
+    for marker, following in zip(markers, [*markers[1:], None], strict=False):
+        if marker.label not in asks:
+            reading = layout.read_label(marker.label, known) if marker.label else None
+            asks[marker.label] = bool(reading and reading.role == "journalist" and not reading.reply)
+        if not asks[marker.label]:
+            continue
+        line_start = text.rfind("\n", 0, marker.span[0]) + 1
+        end = following.span[0] if following else content[1]
+        at = find_plain_paragraph(text, (line_start, end), emphasis, photos)
+        if at is not None:
+            added.append(Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer"))
+    if not added:
+        return markers
+    return sorted([*markers, *added], key=lambda m: m.span[0])
+
+
+def find_plain_paragraph(text: str, span: Range, emphasis: Sequence[Range], photos: frozenset[Range]) -> int | None:
+    """Where the first line after a bold first line that is not bold starts (after its indent);
+    None when the first line is not bold or every later line is."""
+    first = True
+    for line in lines(text, span):
+        bold = is_emphasized(text, line, emphasis)
+        if first:
+            if not bold:
+                return None
+            first = False
+        elif not bold and _strip_line(text, line) not in photos:
+            return line[0] + len(text[line[0]:line[1]]) - len(text[line[0]:line[1]].lstrip())
+    return None
+
+
+def is_emphasized(text: str, span: Range, emphasis: Sequence[Range]) -> bool:
+    """Whether every character of the span but white space lies in an emphasis range."""
+    start, end = span
+    pos = start
+    index = max(bisect_left(emphasis, (start, start)) - 1, 0)  # the range before may reach into the span
+    for em_start, em_end in emphasis[index:]:
+        if em_start >= end:
+            break
+        if em_end <= pos:
+            continue
+        if text[pos:em_start].strip():
+            return False
+        pos = max(pos, em_end)
+    return not text[pos:end].strip()
+
+
+def _strip_line(text: str, line: Range) -> Range:
+    """A line without the white space at its edges (an image line is then the image's span)."""
+    value = text[line[0]:line[1]]
+    start = line[0] + len(value) - len(value.lstrip())
+    return start, start + len(value.strip())
 
 
 def segment(text: str, content: Range, markers: list[Marker]) -> tuple[Range, list[RawTurn], Range]:
