@@ -38,6 +38,7 @@ def test_seed_tables_mirror_the_model(seed: Briefing) -> None:
     (briefing,) = tables["briefings"]
     assert briefing["sha256"] == seed.source.sha256
     assert briefing["published"] == date(2023, 3, 31)
+    assert briefing["held_on"] == date(2023, 3, 31)
     assert (briefing["turn_count"], briefing["exchange_count"], briefing["error_count"]) == (9, 2, 0)
     assert briefing["text"] == seed.text
     for row, turn in zip(tables["turns"], seed.turns, strict=True):

@@ -66,3 +66,11 @@ def test_unknown_label_is_flagged_not_guessed() -> None:
     assert [d.code for d in doc.diagnostics] == ["speakers.unknown_label"]
     span = doc.diagnostics[0].span
     assert span is not None and doc.text[span.start:span.end] == "王某某"
+
+
+def test_interpreter_label() -> None:
+    text = "2023-03-31 10:00 主持人\n欢迎。\n2023-03-31 10:01 翻译\nWelcome.\n"
+    doc = bp.parse(text)
+    assert [(t.label, t.role, t.kind) for t in doc.turns] == [
+        ("主持人", "host", "opening"), ("翻译", "interpreter", "other")]
+    assert doc.diagnostics == []

@@ -69,6 +69,7 @@ def test_english_heading_gives_title_spokesperson_and_date() -> None:
     doc = parse("en-2020-06-02-t1785090.html")
     assert doc.title == "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference on June 2, 2020"
     assert doc.published == date(2020, 6, 2)
+    assert doc.held_on == date(2020, 6, 2)  # from the heading: the page shows no date line
     official = next(p for p in doc.participants if p.role == "official")
     assert (official.name, official.title, official.organization) == (
         "Zhao Lijian", "Foreign Ministry Spokesperson", "Ministry of Foreign Affairs")
@@ -78,7 +79,7 @@ def test_english_heading_gives_title_spokesperson_and_date() -> None:
 
 def test_text_body_has_no_title_and_names_its_spokesperson() -> None:
     doc = parse("zh-2013-12-11.txt")
-    assert (doc.title, doc.published, doc.source.layout) == (None, None, "mfa-qa")
+    assert (doc.title, doc.published, doc.held_on, doc.source.layout) == (None, None, None, "mfa-qa")
     assert doc.turns[0].kind == "statement" and doc.turns[0].text.startswith("2013年12月11日，外交部发言人洪磊")
     assert [p.name for p in doc.participants if p.role == "official"] == ["洪磊"]
 

@@ -110,6 +110,7 @@ def test_metadata(doc: bp.Briefing) -> None:
     assert doc.title == "“科技赋能新型工业化强市建设” 新闻发布会实录"
     assert doc.topic == "科技赋能新型工业化强市建设"
     assert doc.published == date(2023, 3, 31)
+    assert doc.held_on == date(2023, 3, 31)  # from the first marker
     assert doc.origin == "本站原创"
     assert doc.breadcrumb == ["泰安新闻发布", "直播回放", "浏览文章"]
     assert doc.region == "泰安市"

@@ -33,15 +33,16 @@ LONGEST_IMAGE_NAME = 160
 WECHAT_TIME = re.compile(r"(?:微信图片|mmexport|IMG|wx_camera)_?(\d{14})", re.I)
 
 # Phone numbers: +86 538 6991152, 0538-6991152, (0538)6991152, 13812345678, bare 6991152 after
-# 电话/热线/联系. The look-arounds keep them out of longer digit runs (dates, ids, ICP numbers).
+# 电话/热线/联系. The look-arounds keep them out of longer digit and letter runs (dates, ids, ICP
+# numbers) but not out of Chinese text, where numbers stand glued to words: 请拨打13812345678咨询.
 PHONE = re.compile(
-    r"(?<![\d\w])(?:"
+    r"(?<![\dA-Za-z+])(?:"
     r"(?P<intl>\+?86[ \-]?(?:1[3-9]\d{9}|0?[1-9]\d{1,2}[ \-]?\d{7,8}))"
     r"|(?P<mobile>1[3-9]\d{9})"
-    r"|(?P<landline>[(（]?0[1-9]\d{1,2}[)）]?[ \-]?\d{7,8}(?:[-转]\d{1,5})?)"
+    r"|(?P<landline>(?:[(（]0[1-9]\d{1,2}[)）]|0[1-9]\d{1,2})[ \-]?\d{7,8}(?:[-转]\d{1,5})?)"
     r"|(?P<hotline>12\d{3})"
     r"|(?P<local>[2-9]\d{6,7})"
-    r")(?![\d\w])"
+    r")(?![\dA-Za-z])"
 )
 # Every number above holds a run of five digits: a page (or turn) without one has no number, and
 # this search is 20x cheaper than PHONE, whose leading look-behind is tried at every offset.
@@ -50,9 +51,10 @@ DIGIT_RUN = re.compile(r"\d{5}")
 # the search for numbers can start that far before the first run rather than at the span's start.
 PHONE_LEAD = 9
 PHONE_CUE = re.compile(r"(?:电话|热线|联系|咨询|手机|座机|Tel|Phone)\D{0,6}$", re.I)
-# 会后请联系市科技局机关党委,联系电话:6991152 → 市科技局机关党委
+# 会后请联系市科技局机关党委,联系电话:6991152 → 市科技局机关党委; 拨打外交部…应急热线12308 → 外交部…应急
+# (not after 咨询, which mostly starts a noun: 咨询服务热线)
 OWNER = regex.compile(
-    r"(?:联系|咨询|致电|拨打)(?P<owner>\p{Han}[\p{Han}\w（）()]{1,30}?)[，,、：:\s]*(?:的?(?:联系)?电话|热线|$)"
+    r"(?:联系|致电|拨打)(?P<owner>(?!电话|热线|手机|座机|方式)\p{Han}[\p{Han}\w（）()]{1,30}?)[，,、：:\s]*(?:的?(?:联系)?电话|热线|$)"
 )
 SERIES = regex.compile(
     r"[“\"「](?P<name>[^”\"」]{2,40})[”\"」]\s*系列(?:主题)?新闻发布会(?:的)?"
@@ -253,6 +255,9 @@ def phones(text: str, start: int, end: int, area_code: str | None) -> list[Found
                 number = phonenumbers.parse(digits, "CN")
                 if phonenumbers.is_valid_number(number) or phonenumbers.is_valid_short_number(number):
                     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if kind == "intl":  # +86 138…: the number itself says whether it is a mobile
+                    mobile = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+                    kind = "mobile" if mobile else "landline"
             except phonenumbers.NumberParseException:
                 e164 = None
         before = text[max(start, match.start() - 60):match.start()]

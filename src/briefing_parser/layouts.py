@@ -168,7 +168,8 @@ TIMESTAMP = register(Layout(
         rf"{SPACE}*$",
         re.MULTILINE,
     ),
-    fixed_roles={"主持人": "host", "主持": "host", "主持人发言": "host"},
+    fixed_roles={"主持人": "host", "主持": "host", "主持人发言": "host",
+                 "翻译": "interpreter", "现场翻译": "interpreter", "口译": "interpreter"},
     container_selectors=("#zoom", "div.TRS_Editor", "div.article-content", "div.article_content",
                          "div.content", "#content", "article"),
 ))

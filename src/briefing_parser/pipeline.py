@@ -240,6 +240,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     segments = [{"kind": kind, "span": {"start": s, "end": e}} for s, e, kind in account(len(text), claims, text)]
 
     title = meta.get("title")
+    started_at = next((t["at"] for t in turns if t["at"]), None)
     series = collect.series(text[: turn_spans[1][0]] if len(turn_spans) > 1 else text)
     return to_briefing({
         "source": {"uri": uri, "sha256": read_result.sha256, "encoding": read_result.encoding,
@@ -255,7 +256,8 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         "region": region,
         "series": {"name": series[0], "number": series[1]} if series else None,
         "organizer": collect.organizer(text[: turn_spans[0][1]] if turn_spans else text),
-        "started_at": next((t["at"] for t in turns if t["at"]), None),
+        "held_on": meta.get("held_on") or (started_at.date() if started_at else None),
+        "started_at": started_at,
         "ended_at": next((t["at"] for t in reversed(turns) if t["at"]), None),
         "participants": cast.participants if cast else [],
         "outlets": cast.outlets if cast else [],

@@ -157,6 +157,8 @@ class Briefing(Model):
     title: str | None = Field(None, description="Page title.")
     topic: str | None = Field(None, description="The quoted subject of the title.")
     published: date | None = Field(None, description="Publication date of the page.")
+    held_on: date | None = Field(
+        None, description="Date the conference was held: from the page heading, else the first marker.")
     origin: str | None = Field(None, description="Where the page says it comes from (来源: 本站原创).")
     breadcrumb: list[str] = Field(default_factory=list, description="Navigation path of the page.")
     region: str | None = Field(None, description="City or province of the organizer (泰安市).")
