@@ -115,11 +115,14 @@ def read(data: bytes | str) -> _Read:
 
 
 def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Briefing:
-    """Run every stage on one input."""
+    """Run every stage on one input, in five steps: read the page; find its layout and turns; say who
+    speaks and what each turn is; collect metadata, images and contacts; account for every character
+    and validate the document once."""
     read_result = read(data)
     page, diagnostics = read_result.page, read_result.diagnostics
     text = page.text
 
+    # --- Layout and turns -------------------------------------------------------------------------
     detection = _choose_layout(page, options, diagnostics)
     layout = detection.layout
     not_transcript = False
@@ -158,6 +161,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     chrome_header, chrome_rest = header_lines(text, header_before)
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
+    # --- Who speaks, and what kind of turn each is -------------------------------------------------
     officials = roster(_introduction(text, raw_turns, preamble, layout), [m.label for m in markers])
     cast: Cast | None = None
     if layout and layout.strict_labels:
@@ -173,7 +177,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         follow_ups = [f.follow_up for f in facts]
     kinds, pairings = classify(roles, follow_ups, facts)
 
-    # Metadata from the page header, the title and the first turns.
+    # --- Metadata (page header, title, first turns), images, contacts ------------------------------
     meta = _metadata(page, header_text_lines, text, raw_turns)
     if layout and layout.title_from_heading and page.title:
         meta.update(_heading_metadata(page))
@@ -221,6 +225,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         for n, pairing in enumerate(pairings, 1)
     ]
 
+    # --- The lossless map: every character of the text in exactly one segment ----------------------
     for s, e in other_lines:
         diagnostics.append(diagnostic(
             "segment.text_before_first_marker",
