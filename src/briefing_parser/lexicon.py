@@ -14,7 +14,7 @@ OUTLET_KINDS: tuple[tuple[re.Pattern[str], OutletKind], ...] = (
     (re.compile(r"杂志|周刊|月刊|期刊|半月谈|画报|Magazine|Weekly|Monthly", re.I), "magazine"),
     (re.compile(r"报|Times|Post|Daily|Journal|Herald|Tribune|Gazette|Newspaper|Asahi|Yomiuri|Mainichi|"
                 r"Nikkei|Hindu|Straits", re.I), "newspaper"),
-    (re.compile(r"广播|电台|之声|Radio|NPR", re.I), "radio"),
+    (re.compile(r"广播(?!电视)|电台|之声|Radio|NPR", re.I), "radio"),  # 广播电视台 is television
     (re.compile(r"电视|卫视|台$|央视|总台|视频|TV|CCTV|CGTN|NHK|KBS|SBS|MBC|BBC|CNN|Phoenix|凤凰|Channel|"
                 r"Television|Al Jazeera|Euronews|RT$", re.I), "tv"),
     (re.compile(r"通讯社|新闻社|社$|Agency|Press$|AFP|Reuters|Bloomberg|Kyodo|TASS|Xinhua|Yonhap|EFE|ANSA|"

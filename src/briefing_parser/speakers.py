@@ -83,7 +83,8 @@ def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
     officials: list[Official] = []
     for match in lexicon.INTRODUCTION.finditer(introduction):
         for item in ITEM_SEPARATORS.split(match.group("list")):
-            official = _official(item.strip(), known)
+            # 出席今天新闻发布会的有：市教育局党组书记、局长张三先生 → the item starts after the colon
+            official = _official(item.strip().lstrip("：:、 "), known)
             if official and all(o.name != official.name for o in officials):
                 officials.append(official)
     return officials
