@@ -55,6 +55,8 @@ class Layout:
     container_selectors: tuple[str, ...] = ()
     # Fewest markers a page must have for this layout to be detected.
     min_markers: int = 2
+    # The labels a layout without `strict_labels` accepts (None: any the marker rule matches).
+    label_shape: re.Pattern[str] | None = None
     # --- label rules (layouts whose every label must be read by them: `strict_labels`) ---
     strict_labels: bool = False
     # Follow-up labels by pattern: 追问一, 彭博社记者追问, Follow-up question.
@@ -96,6 +98,8 @@ class Layout:
         """What the label says under this layout's rules; None when it is no label of the layout
         (记者笑, First) and its line is text."""
         if not self.strict_labels:
+            if self.label_shape and not self.label_shape.fullmatch(label):
+                return None
             return LabelReading(self.fixed_roles.get(label), follow_up=label in self.follow_up_labels)
         follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
         if label in self.fixed_roles:
@@ -172,6 +176,33 @@ TIMESTAMP = register(Layout(
                  "翻译": "interpreter", "现场翻译": "interpreter", "口译": "interpreter"},
     container_selectors=("#zoom", "div.TRS_Editor", "div.article-content", "div.article_content",
                          "div.content", "#content", "article"),
+))
+
+
+# Transcripts of other government sites (文字实录): a paragraph opens with the speaker and a colon,
+#   主持人：各位记者朋友，大家上午好！      【主持人】欢迎…      张三：谢谢主持人。
+#   市教育局局长张三：…      人民日报记者：请问…      泰安广播电视台记者：…
+# Who a label is comes from the host's introduction (officials) and from outlet names (journalists);
+# only 主持人 lines and outlet-记者 lines count as evidence for the layout, so a page where a few
+# sentences end in a colon (我想强调几点：) is not taken for one. Registered before the Foreign
+# Ministry layouts, which read the same 记者 labels and win ties.
+COLON = register(Layout(
+    name="colon",
+    marker=re.compile(
+        rf"^{SPACE}*【?(?P<label>主持人|[^\s：:，,。！!？?；;、（()“\"'*＊\d【】][^\s：:，,。！!？?；;、（）()“”\"【】]{{1,23}}?)"
+        rf"(?:】{SPACE}*[：:]?|{SPACE}*[：:]){SPACE}*",
+        re.MULTILINE,
+    ),
+    fixed_roles={"主持人": "host", "主持": "host", "翻译": "interpreter", "现场翻译": "interpreter"},
+    # A label is the host, a journalist (…记者), a name (张三), or a title and a name (市教育局副局长李四);
+    # any other line ending in a colon (具体安排如下：) is a sentence.
+    label_shape=re.compile(
+        r"主持人?|翻译|现场翻译|.{1,20}记者|[\u4e00-\u9fff]{2,3}"
+        rf"|.{{1,30}}(?:{'|'.join(lexicon.TITLE_ENDINGS)})[\u4e00-\u9fff]{{2,3}}"
+    ),
+    container_selectors=TIMESTAMP.container_selectors,
+    detect_labels=re.compile(r"主持人?|[^\s]{2,20}记者"),
+    min_markers=3,
 ))
 
 

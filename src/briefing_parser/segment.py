@@ -51,7 +51,7 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     for match in matches:
         groups = match.groupdict()
         label = (groups.get("label") or "").strip()
-        if layout.strict_labels:
+        if layout.strict_labels or layout.label_shape:
             if label not in readable:
                 readable[label] = layout.read_label(label, known) is not None
             if not readable[label]:

@@ -169,6 +169,8 @@ def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Of
         words = label.split()
         name = words[-1] if words else label
         role = layout.fixed_roles.get(label)
+        if name not in by_name:  # a title in front: 市教育局副局长李四 is 李四
+            name = next((n for n in by_name if label.endswith(n)), name)
         if role is not None:
             cast.speaker_of_turn.append(cast.participant(f"fixed:{label}", label=label, role=role))
         elif name in by_name:
