@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import lexicon
-from .layouts import Layout
+from .layouts import Layout, line_matches
 from .schema import Role, SegmentKind, TurnKind
 
 Range = tuple[int, int]
@@ -46,7 +46,7 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     known = names | layout.spokespersons
     markers = []
     if matches is None:
-        matches = layout.marker.finditer(text, content[0], content[1])
+        matches = line_matches(layout.marker, text, content[0], content[1])
     readable: dict[str, bool] = {}  # labels repeat (问, 答, the spokesperson): each is read once
     for match in matches:
         groups = match.groupdict()
@@ -77,7 +77,7 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     markers.sort(key=lambda m: m.span[0])
     if layout.closing and markers:
         first = markers[0].span[0]
-        for match in layout.closing.finditer(text, first, content[1]):
+        for match in line_matches(layout.closing, text, first, content[1]):
             found = match.group(0)
             at = match.start() + len(found) - len(found.lstrip(" \t\u00a0\u3000"))
             line_start = text.rfind("\n", 0, at) + 1
