@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -68,8 +69,14 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)
     images: list[PageImage] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (diagnostic code, message)
-    # Ranges of bold text (`<b>`, `<strong>`) in the transcript container, in text order.
-    emphasis: list[tuple[int, int]] = field(default_factory=list)
+    # What finds the bold ranges, kept until a layout with bold questions asks for `emphasis`: the
+    # search costs a page ~0.1 ms and most layouts never read it.
+    emphasis_source: Callable[[], list[tuple[int, int]]] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def emphasis(self) -> list[tuple[int, int]]:
+        """Ranges of bold text (`<b>`, `<strong>`) in the transcript container, in text order."""
+        return self.emphasis_source() if self.emphasis_source is not None else []
 
 
 def normalize_text(text: str) -> str:
@@ -102,9 +109,10 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     images = mark_breaks(body, container)
     text, content, spans = render_marked(body.text(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
-    emphasis = find_emphasis(text, content[0], container) if container is not body else []
+    # The tree stays alive with the container until then (or until the page is dropped).
+    emphasis_source = partial(find_emphasis, text, content[0], container) if container is not body else None
     page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed,
-                emphasis=emphasis)
+                emphasis_source=emphasis_source)
     if flattened:
         page.problems.append(("extract.deep_nesting", f"{flattened} run(s) of 256+ nested tags were flattened"))
     return page
