@@ -1,4 +1,4 @@
-"""Page to text: the transcript container rendered line by line with offsets, chrome kept as plain lines."""
+"""Page to text: the body in document order, blocks as lines, images as file names, the transcript located."""
 
 from __future__ import annotations
 
