@@ -180,10 +180,10 @@ def find_region(text: str, lines: list[str]) -> str | None:
     city named most often in the text (with at least three mentions)."""
     codes = area_codes()
     for line in lines:
-        for name in _city_mentions(line, codes):
+        for name in _city_mentions(line):
             return _full_city(name, codes)
     counts: dict[str, int] = {}
-    for name in _city_mentions(text, codes):
+    for name in _city_mentions(text):
         counts[name] = counts.get(name, 0) + 1
     if counts:
         name, count = max(counts.items(), key=lambda kv: kv[1])
@@ -192,7 +192,7 @@ def find_region(text: str, lines: list[str]) -> str | None:
     return None
 
 
-def _city_mentions(text: str, codes: dict[str, str]) -> list[str]:
+def _city_mentions(text: str) -> list[str]:
     return _city_pattern().findall(text)
 
 

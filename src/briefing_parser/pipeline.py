@@ -162,12 +162,12 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
     # --- Who speaks, and what kind of turn each is -------------------------------------------------
-    officials = roster(_introduction(text, raw_turns, preamble, layout), [m.label for m in markers])
+    officials = roster(_introduction(text, raw_turns, preamble), [m.label for m in markers])
     cast: Cast | None = None
     if layout and layout.strict_labels:
         cast = identify_by_labels(raw_turns, layout, speaker, names)
     elif layout:
-        cast = identify(text, raw_turns, layout, officials)
+        cast = identify(raw_turns, layout, officials)
     if cast is not None:
         diagnostics += cast.diagnostics
     roles = [cast.turn_role(i) for i in range(len(raw_turns))] if cast else []
@@ -178,7 +178,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     kinds, pairings = classify(roles, follow_ups, facts)
 
     # --- Metadata (page header, title, first turns), images, contacts ------------------------------
-    meta = _metadata(page, header_text_lines, text, raw_turns)
+    meta = _metadata(page, header_text_lines)
     if layout and layout.title_from_heading and page.title:
         meta.update(_heading_metadata(page))
     region = collect.find_region(text, [meta.get("breadcrumb_line") or "", meta.get("title") or ""])
@@ -217,7 +217,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             "id": f"q{n}",
             "question_turn_ids": [turns[i]["id"] for i in pairing.questions],
             "answer_turn_ids": [turns[i]["id"] for i in pairing.answers],
-            "outlet_id": _outlet_of(cast, raw_turns, pairing.questions[0]),
+            "outlet_id": _outlet_of(cast, pairing.questions[0]),
             "follows": f"q{n - 1}" if pairing.follow_up and n > 1 else None,
             "parts": question_parts(text, turn_spans[pairing.questions[0]],
                                     [turn_spans[i] for i in pairing.answers]),
@@ -325,7 +325,7 @@ def _facts(raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFac
     return facts
 
 
-def _introduction(text: str, turns: list[RawTurn], preamble: Range, layout: Layout | None) -> str:
+def _introduction(text: str, turns: list[RawTurn], preamble: Range) -> str:
     """Where the host names the officials: the preamble and the turns before the first question."""
     parts = [text[preamble[0]:preamble[1]]]
     parts += [text[t.body[0]:t.body[1]] for t in turns[:3]]
@@ -402,14 +402,14 @@ def _turn_finder(turns: list[dict[str, Any]]) -> Callable[[int], str | None]:
     return turn_at
 
 
-def _outlet_of(cast: Any, raw_turns: list[RawTurn], index: int) -> str | None:
+def _outlet_of(cast: Any, index: int) -> str | None:
     if cast is None or cast.speaker_of_turn[index] is None:
         return None
     pid = cast.speaker_of_turn[index]
     return next((p.outlet_id for p in cast.participants if p.id == pid), None)
 
 
-def _metadata(page: Page, header: list[str], text: str, raw_turns: list[RawTurn]) -> dict[str, Any]:
+def _metadata(page: Page, header: list[str]) -> dict[str, Any]:
     # An HTML heading beats a guess from the header lines.
     meta: dict[str, Any] = {"title": page.title} if page.title else {}
     for line in header:

@@ -155,7 +155,7 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
     return cast
 
 
-def identify(text: str, turns: list[RawTurn], layout: Layout, officials: list[Official]) -> Cast:
+def identify(turns: list[RawTurn], layout: Layout, officials: list[Official]) -> Cast:
     """Give every turn a participant: fixed labels, then the roster, then outlets; else unknown."""
     cast = Cast()
     by_name = {o.name: o for o in officials}
