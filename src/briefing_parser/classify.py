@@ -32,17 +32,15 @@ class TurnFacts:
     soft: bool = False  # a bare reporter label (记者, Journalist) that may answer back in a dialogue
 
 
-def classify(roles: list[Role], follow_ups: list[bool],
-             facts: Sequence[TurnFacts] | None = None) -> tuple[list[TurnKind], list[Pairing]]:
+def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKind], list[Pairing]]:
     """Kinds and exchanges from the sequence of speaker roles.
 
     host: the first turn `opening`, the last `closing`, any other `transition`;
     official: `statement` until the first question, `answer` after it, `other` when it is dialogue;
-    journalist: `question` (each its own exchange; `follow_ups` marks 追问 / Follow-up), `other`
+    journalist: `question` (each its own exchange; a follow-up, 追问 / Follow-up, `follows` the last), `other`
     for a reply inside a dialogue; unknown or interpreter: `other`. Cues and closing lines keep
     the kind their layout gives them.
     """
-    facts = list(facts) if facts is not None else [TurnFacts(follow_up=f) for f in follow_ups]
     dialogue = [_is_dialogue(facts, roles, i) for i in range(len(roles))]
     kinds: list[TurnKind] = []
     pairings: list[Pairing] = []
@@ -71,7 +69,7 @@ def classify(roles: list[Role], follow_ups: list[bool],
                 kinds.append("other")
             else:
                 kinds.append("question")
-                pairings.append(Pairing([index], follow_up=follow_ups[index] and bool(pairings)))
+                pairings.append(Pairing([index], follow_up=fact.follow_up and bool(pairings)))
                 open_exchange, in_dialogue = True, False
         else:
             kinds.append("other")

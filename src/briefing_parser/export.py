@@ -6,7 +6,7 @@ import csv
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
@@ -286,13 +286,6 @@ class ParquetShard:
 SHARD_WRITERS: Mapping[str, type[JsonlShard] | type[CsvShard] | type[ParquetShard]] = {
     "jsonl": JsonlShard, "csv": CsvShard, "parquet": ParquetShard,
 }
-
-
-def shard_files(out: Path, fmt: str) -> Iterable[Path]:
-    """Every committed shard file of a format under `out`."""
-    if fmt == "jsonl":
-        return sorted(out.glob("part-*.jsonl"))
-    return sorted(p for table in TABLES for p in (out / table).glob(f"part-*.{fmt}"))
 
 
 def read_csv_table(path: Path) -> list[Row]:

@@ -42,8 +42,6 @@ ORGANIZATION = regex.compile(
     r"研究所|管委会|法院|检察院|总队|支队|大队))"
 )
 
-# The host opens the floor; a turn saying this is a `transition`.
-FLOOR_OPENING = re.compile(r"提问|请.{0,6}记者|回答记者|questions?", re.I)
 # The host introduces the officials: …邀请市科技局党组书记、一级调研员杨建全先生,…介绍…
 INTRODUCTION = regex.compile(r"(?:邀请到?|请到了?|出席(?:今天)?(?:本次|今天)?(?:新闻)?发布会的有)(?P<list>[^。！!]*)")
 

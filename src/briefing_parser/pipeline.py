@@ -171,11 +171,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     if cast is not None:
         diagnostics += cast.diagnostics
     roles = [cast.turn_role(i) for i in range(len(raw_turns))] if cast else []
-    follow_ups = [bool(t.marker and layout and t.marker.label in layout.follow_up_labels) for t in raw_turns]
-    facts = _facts(raw_turns, cast, layout) if cast and layout else None
-    if facts:
-        follow_ups = [f.follow_up for f in facts]
-    kinds, pairings = classify(roles, follow_ups, facts)
+    kinds, pairings = classify(roles, _facts(raw_turns, cast, layout) if cast and layout else [])
 
     # --- Metadata (page header, title, first turns), images, contacts ------------------------------
     meta = _metadata(page, header_text_lines)
@@ -315,7 +311,7 @@ def _facts(raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFac
         reading = cast.readings[index] if index < len(cast.readings) else None
         label = marker.label if marker else ""
         facts.append(TurnFacts(
-            follow_up=bool(reading and reading.follow_up),
+            follow_up=reading.follow_up if reading else label in layout.follow_up_labels,
             reply=bool(reading and reading.reply),
             kind=marker.kind if marker else None,
             answer_label=label in layout.answer_labels,
