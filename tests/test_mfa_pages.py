@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,16 @@ def test_forcing_a_layout() -> None:
     doc = bp.parse(PAGES / "zh-2019-09-04-t1694495.html", options={"layout": "mfa-named"})
     assert doc.source.layout == "mfa-named"
     assert len(doc.exchanges) == 5
+
+
+def test_site_menu_is_one_boilerplate_segment() -> None:
+    """The menu above the breadcrumb (عربي … Spokesperson's Remarks, 27 lines) is one segment, and
+    the header line below it (Regular Press Conference) stays a segment of its own."""
+    doc = parse("en-2019-09-04-t1694560.html")
+    first, second = doc.segments[:2]
+    assert (first.kind, first.span.start, first.span.end) == ("boilerplate", 0, 517)
+    assert doc.segment_text(first).count("\n") == 27
+    assert (second.kind, doc.segment_text(second)) == ("header", "Regular Press Conference\n")
+    kinds = [s.kind for s in doc.segments]
+    assert ("boilerplate", "boilerplate") not in set(pairwise(kinds))
+    assert len(doc.segments) == 28  # 80 when each menu line was a segment

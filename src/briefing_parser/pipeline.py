@@ -228,7 +228,9 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             f"text before the first marker is not a turn: {text[s:e][:40]!r}", span=(s, e)))
     claims: list[tuple[SegmentKind, Range]] = []
     claims += [("header", span) for span in chrome_header + head_lines]
-    claims += [("boilerplate", span) for span in chrome_rest]  # the lines of the chrome that are not header
+    # The chrome's lines that are not header (a site's menu: Home, The Ministry, …) are one segment
+    # per run of lines, not one per line: half of an MFA page's segments were menu lines.
+    claims += [("boilerplate", span) for span in _runs(text, chrome_rest)]
     claims += [("unclassified", span) for span in other_lines]
     for turn in turns:
         if turn["marker_span"]:
@@ -326,6 +328,17 @@ def _introduction(text: str, turns: list[RawTurn], preamble: Range) -> str:
     parts = [text[preamble[0]:preamble[1]]]
     parts += [text[t.body[0]:t.body[1]] for t in turns[:3]]
     return "\n".join(parts)
+
+
+def _runs(text: str, spans: list[Range]) -> list[Range]:
+    """Spans in text order joined where only white space stands between them (lines of a block)."""
+    runs: list[Range] = []
+    for start, end in spans:
+        if runs and not text[runs[-1][1]:start].strip():
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
 
 
 def _strip(text: str, span: Range) -> Range:
