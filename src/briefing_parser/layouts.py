@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import repeat
 
 from . import lexicon
 from .schema import Role, TurnKind
@@ -377,23 +380,31 @@ def _read_markers(layout: Layout, text: str, content: tuple[int, int],
     return matches, labels
 
 
+# A line end; `line_starts` finds them all in one C-level scan.
+LINE_END = re.compile("\n")
+
+
+@lru_cache(maxsize=8)
+def line_starts(text: str) -> tuple[int, ...]:
+    """Where each line of the text starts: 0 and after every line end. Cached: the stages of a page
+    all ask about the same text (detection, cues, closing lines, header lines)."""
+    return (0, *(match.end() for match in LINE_END.finditer(text)))
+
+
 def line_matches(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.Match[str]]:
     """What `pattern.finditer(text, start, end)` finds, for a pattern that can only match at a line
-    start (`^` with re.MULTILINE) and never matches empty: `match` is tried at each line start only.
-    `finditer` tries every offset of the text and fails on `^` at all but a few; this is ~35% faster."""
+    start (`^` with re.MULTILINE) and, where it can match empty, has no other match there: `match` is
+    tried at each line start only, in one C-level `map` (finditer tries every offset and fails on `^`
+    at all but a few). Matches do not overlap: one that runs over a line end (a date broken by a line
+    end, 2023-\n03-31 10:01 杨建全) hides the line starts inside it, as in finditer."""
+    starts = line_starts(text)
+    tried = starts[bisect_left(starts, start):bisect_left(starts, end)]
     matches = []
-    pos = start
-    while pos < end:
-        match = pattern.match(text, pos, end)
-        if match is not None:
+    covered = start  # where the last match ends
+    for match in filter(None, map(pattern.match, repeat(text), tried, repeat(end))):
+        if match.start() >= covered:
             matches.append(match)
-            pos = match.end()
-            if pos > match.start() and text[pos - 1] == "\n":  # it ended with a line end: a line starts here
-                continue
-        newline = text.find("\n", pos, end)
-        if newline < 0:
-            break
-        pos = newline + 1
+            covered = match.end()
     return matches
 
 

@@ -67,7 +67,8 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     taken = {m.span[0] for m in markers}
     line_starts = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
     for pattern, cue in layout.cue_patterns(known):
-        for match in pattern.finditer(text, content[0], content[1]):
+        # A cue (^ *(?=有记者问)) matches empty only where the line has no indent to take.
+        for match in line_matches(pattern, text, content[0], content[1]):
             line_start = text.rfind("\n", 0, match.start()) + 1
             markers = [m for m in markers if text.rfind("\n", 0, m.span[0]) + 1 != line_start]
             at = match.end()
