@@ -227,12 +227,13 @@ def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str)
     """The lossless map: claimed ranges in order, gaps of white space joined to a neighbour,
     gaps with text `unclassified`. Later claims that fall inside earlier ones (an image in a
     turn) split them. Returns `(start, end, kind)` triples, the `Segment`s to be."""
-    ordered = sorted(
-        ((s, e, k) for k, (s, e) in claims if e > s),
-        key=lambda c: (c[0], -(c[1] - c[0])),
-    )
+    # In text order, the longest first at one start (an enclosing claim before those inside it), and
+    # claims of one span in the order given: sorted as tuples, without a key function call per claim.
+    ordered = sorted((start, start - end, index, kind)
+                     for index, (kind, (start, end)) in enumerate(claims) if end > start)
     pieces: list[tuple[int, int, SegmentKind]] = []
-    for start, end, kind in ordered:
+    for start, minus_length, _, kind in ordered:
+        end = start - minus_length
         # Drop the part of an enclosing claim that this one overrides.
         while pieces and pieces[-1][1] > start:
             p_start, p_end, p_kind = pieces.pop()
@@ -246,8 +247,10 @@ def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str)
             pieces.append((start, end, kind))
     segments: list[tuple[int, int, SegmentKind]] = []
     pos = 0
-    for start, end, kind in [*pieces, (length, length, "unclassified")]:
-        start = max(start, pos)
+    pieces.append((length, length, "unclassified"))  # the gap after the last claim
+    for start, end, kind in pieces:
+        if start < pos:
+            start = pos
         if start > pos:
             if text[pos:start].strip():
                 segments.append((pos, start, "unclassified"))
