@@ -109,9 +109,9 @@ class Layout:
             return LabelReading(self.fixed_roles[label], follow_up=follow_up)
         if self.reply and self.reply.fullmatch(label):
             return LabelReading("journalist", reply=True)
-        folded = {n.casefold(): n for n in names}
-        if label.casefold() in folded:
-            return LabelReading("official", name=folded[label.casefold()])
+        folded = casefolded(names)
+        if (key := label.casefold()) in folded:
+            return LabelReading("official", name=folded[key])
         if self.not_outlet and self.not_outlet.fullmatch(label):
             return None
         if self.outlet_label and (match := self.outlet_label.fullmatch(label)):
@@ -130,16 +130,28 @@ class Layout:
                     return match.group("name")
         return None
 
-    def cue_patterns(self, names: frozenset[str]) -> list[tuple[re.Pattern[str], Cue]]:
+    def cue_patterns(self, names: frozenset[str]) -> tuple[tuple[re.Pattern[str], Cue], ...]:
         """The cues compiled for one page's spokesperson names (a cue without `{name}` needs none)."""
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        compiled = []
-        for cue in self.cues:
-            if "{name}" in cue.pattern and not alternatives:
-                continue
-            body = cue.pattern.replace("{name}", alternatives)
-            compiled.append((re.compile(rf"^{SPACE}*(?={body})", re.MULTILINE), cue))
-        return compiled
+        return compile_cues(self.cues, names)
+
+
+@lru_cache(maxsize=64)
+def casefolded(names: frozenset[str]) -> Mapping[str, str]:
+    """Names by their casefolded form (zhao lijian → Zhao Lijian), kept: a page reads ~30 labels with one set."""
+    return {n.casefold(): n for n in names}
+
+
+@lru_cache(maxsize=64)
+def compile_cues(cues: tuple[Cue, ...], names: frozenset[str]) -> tuple[tuple[re.Pattern[str], Cue], ...]:
+    """`Layout.cue_patterns`, kept for the next page: pages of one site share their cues and names."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    compiled = []
+    for cue in cues:
+        if "{name}" in cue.pattern and not alternatives:
+            continue
+        body = cue.pattern.replace("{name}", alternatives)
+        compiled.append((re.compile(rf"^{SPACE}*(?={body})", re.MULTILINE), cue))
+    return tuple(compiled)
 
 
 LAYOUTS: dict[str, Layout] = {}
