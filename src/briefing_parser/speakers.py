@@ -79,7 +79,7 @@ class Cast:
 def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
     """Officials and their titles from an introduction such as
     邀请市科技局党组书记、一级调研员杨建全先生,市科技局发展规划科科长、一级主任科员徐海鹏先生,…"""
-    known = sorted({label.split()[-1] for label in labels if label.split()}, key=len, reverse=True)
+    known = sorted({words[-1] for label in labels if (words := label.split())}, key=len, reverse=True)
     officials: list[Official] = []
     for match in lexicon.INTRODUCTION.finditer(introduction):
         for item in ITEM_SEPARATORS.split(match.group("list")):
