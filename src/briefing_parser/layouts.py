@@ -392,14 +392,13 @@ def _read_markers(layout: Layout, text: str, content: tuple[int, int],
     return matches, labels
 
 
-# A line end; `line_starts` finds them all in one C-level scan.
 LINE_END = re.compile("\n")
 
 
 @lru_cache(maxsize=8)
 def line_starts(text: str) -> tuple[int, ...]:
     """Where each line of the text starts: 0 and after every line end. Cached: the stages of a page
-    all ask about the same text (detection, cues, closing lines, header lines)."""
+    all ask about the same text (detection's four marker passes, then cues and closing lines)."""
     return (0, *(match.end() for match in LINE_END.finditer(text)))
 
 
