@@ -54,6 +54,10 @@ DATELINE = re.compile(
 )
 LIVE_LABEL = re.compile(r"^\s*(?:图文直播|文字直播|视频直播|文字实录|图文实录|现场实录)\s*[—\-:：]*\s*$")
 TITLE_WORDS = re.compile(r"发布会|记者会|吹风会|实录|答记者问|Press Conference|Briefing", re.I)
+# What every line that a header rule matches holds: an arrow (BREADCRUMB), a digit (a date of DATELINE),
+# the first character of one of DATELINE's words (来源, 作者, 浏览, 阅读, 点击, 字号), of LIVE_LABEL's
+# (直播, 实录), or a title word. One C-level scan each finds the few lines worth trying the rules on.
+HEADER_SIGNS = (re.compile(r"[>＞›»→\d来作浏阅点字直实]+"), TITLE_WORDS)
 
 # Site footers: Powered by … All rights reserved.  鲁ICP备14011259号  版权所有  技术支持:…
 FOOTER = re.compile(
@@ -83,6 +87,9 @@ QUESTION_PART = regex.compile(
     r"|(?:^|(?<=[.?!:;]\s)|(?<=\n))(?:(?:My|The|And|And my) )?(?P<n>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth)(?:ly)?"
     r"(?: question)?(?: is)?[,:]"
 )
+# A question has parts only when it holds the first one's ordinal (第一, First, first): a question
+# without it is not searched with QUESTION_PART (most are not; that search tries every offset).
+FIRST_PART = re.compile(r"第一|irst")
 # Where an answer takes up one part: 关于第一个问题，… / 至于你的第二个问题 / "On your first question, …"
 ANSWER_PART = regex.compile(
     r"(?:关于|至于|对于|就|针对)(?:你的|你提的|您的|你提到的)?第(?P<n>[一二三四五六])个问题"

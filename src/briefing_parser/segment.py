@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -67,7 +67,8 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     taken = {m.span[0] for m in markers}
     line_starts = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
     for pattern, cue in layout.cue_patterns(known):
-        for match in pattern.finditer(text, content[0], content[1]):
+        # A cue (^ *(?=有记者问)) matches empty only where the line has no indent to take.
+        for match in line_matches(pattern, text, content[0], content[1]):
             line_start = text.rfind("\n", 0, match.start()) + 1
             markers = [m for m in markers if text.rfind("\n", 0, m.span[0]) + 1 != line_start]
             at = match.end()
@@ -188,61 +189,51 @@ def find_footer(text: str, span: Range) -> int:
     return footer_start
 
 
-def lines(text: str, span: Range) -> Iterable[Range]:
+def lines(text: str, span: Range) -> list[Range]:
     """The non-blank lines of a span, without their line ends."""
-    start, end = span
-    while start < end:
-        stop = text.find("\n", start, end)
-        stop = end if stop < 0 else stop
-        if text[start:stop].strip():
-            yield start, stop
-        start = stop + 1
-
-
-# The header rules as copies that run over a whole block at once (re.MULTILINE: `^` at every
-# line start). None of them has a look-around, so the block search finds a match at or before every place
-# where the rule matches line by line: the lines that end before its first match need no search.
-# Navigation blocks are long and the breadcrumb and the title sit at their end, so most of the
-# line-by-line searches, which were most of the header's cost, are skipped.
-BLOCK_HEADER_RULES = tuple(
-    re.compile(rule.pattern, rule.flags | re.MULTILINE)
-    for rule in (lexicon.BREADCRUMB, lexicon.DATELINE, lexicon.LIVE_LABEL, lexicon.TITLE_WORDS)
-)
+    found = []
+    start = span[0]
+    for line in text[span[0]:span[1]].split("\n"):  # one C-level cut, not a find per line
+        if line.strip():
+            found.append((start, start + len(line)))
+        start += len(line) + 1
+    return found
 
 
 def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     """Split the lines before the transcript into page-header lines and the rest."""
-    block = text[span[0]:span[1]]
-    # Per rule, the offset of its first match in the block (the span's end when it has none).
-    breadcrumb, dateline, live_label, title_words = (
-        span[0] + found.start() if (found := block_rule.search(block)) else span[1]
-        for block_rule in BLOCK_HEADER_RULES
+    found = lines(text, span)
+    starts = [line[0] for line in found]
+    # Only a line with a header sign can match a header rule: the signs are found in C-level scans of
+    # the whole span and the rules tried on those lines alone (a navigation block has ~50 lines, a
+    # few of them header; a rule searched line by line tries every offset of every line).
+    signed = {bisect_right(starts, hit.start()) - 1
+              for sign in lexicon.HEADER_SIGNS for hit in sign.finditer(text, span[0], span[1])}
+    headers = {found[i] for i in signed if is_header(text[found[i][0]:found[i][1]])}
+    return [line for line in found if line in headers], [line for line in found if line not in headers]
+
+
+def is_header(value: str) -> bool:
+    """Whether a line describes the page (breadcrumb, dateline, live label, title) rather than belongs to it."""
+    return (
+        lexicon.BREADCRUMB.search(value) is not None
+        or lexicon.DATELINE.search(value) is not None
+        or lexicon.LIVE_LABEL.match(value) is not None
+        or (lexicon.TITLE_WORDS.search(value) is not None and len(value.strip()) <= 80)
     )
-    header: list[Range] = []
-    rest: list[Range] = []
-    for line in lines(text, span):
-        value = text[line[0]:line[1]]
-        end = line[1]
-        is_header = (
-            (end > breadcrumb and lexicon.BREADCRUMB.search(value) is not None)
-            or (end > dateline and lexicon.DATELINE.search(value) is not None)
-            or (end > live_label and lexicon.LIVE_LABEL.match(value) is not None)
-            or (end > title_words and lexicon.TITLE_WORDS.search(value) is not None and len(value.strip()) <= 80)
-        )
-        (header if is_header else rest).append(line)
-    return header, rest
 
 
 def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str) -> list[tuple[int, int, SegmentKind]]:
     """The lossless map: claimed ranges in order, gaps of white space joined to a neighbour,
     gaps with text `unclassified`. Later claims that fall inside earlier ones (an image in a
     turn) split them. Returns `(start, end, kind)` triples, the `Segment`s to be."""
-    ordered = sorted(
-        ((s, e, k) for k, (s, e) in claims if e > s),
-        key=lambda c: (c[0], -(c[1] - c[0])),
-    )
+    # In text order, the longest first at one start (an enclosing claim before those inside it), and
+    # claims of one span in the order given: sorted as tuples, without a key function call per claim.
+    ordered = sorted((start, start - end, index, kind)
+                     for index, (kind, (start, end)) in enumerate(claims) if end > start)
     pieces: list[tuple[int, int, SegmentKind]] = []
-    for start, end, kind in ordered:
+    for start, minus_length, _, kind in ordered:
+        end = start - minus_length
         # Drop the part of an enclosing claim that this one overrides.
         while pieces and pieces[-1][1] > start:
             p_start, p_end, p_kind = pieces.pop()
@@ -256,8 +247,10 @@ def account(length: int, claims: Iterable[tuple[SegmentKind, Range]], text: str)
             pieces.append((start, end, kind))
     segments: list[tuple[int, int, SegmentKind]] = []
     pos = 0
-    for start, end, kind in [*pieces, (length, length, "unclassified")]:
-        start = max(start, pos)
+    pieces.append((length, length, "unclassified"))  # the gap after the last claim
+    for start, end, kind in pieces:
+        if start < pos:
+            start = pos
         if start > pos:
             if text[pos:start].strip():
                 segments.append((pos, start, "unclassified"))

@@ -79,7 +79,7 @@ class Cast:
 def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
     """Officials and their titles from an introduction such as
     邀请市科技局党组书记、一级调研员杨建全先生,市科技局发展规划科科长、一级主任科员徐海鹏先生,…"""
-    known = sorted({label.split()[-1] for label in labels if label.split()}, key=len, reverse=True)
+    known = sorted({words[-1] for label in labels if (words := label.split())}, key=len, reverse=True)
     officials: list[Official] = []
     for match in lexicon.INTRODUCTION.finditer(introduction):
         for item in ITEM_SEPARATORS.split(match.group("list")):
@@ -136,19 +136,21 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
 
     if speaker:
         official(speaker, speaker)
+    readings: dict[str, LabelReading | None] = {"": None}  # labels repeat (问, 答, 赵立坚): each is read once
     for index, turn in enumerate(turns):
         marker = turn.marker
-        reading = layout.read_label(marker.label, known) if marker and marker.label else None
+        label = marker.label if marker else ""
+        if label not in readings:
+            readings[label] = layout.read_label(label, known)
+        reading = readings[label]
         cast.readings.append(reading)
         role = reading.role if reading else (marker.role if marker and marker.role else layout.preamble_role)
         if role == "official":
-            cast.speaker_of_turn.append(official(reading.name if reading and reading.name else speaker,
-                                                 marker.label if marker and marker.label else ""))
+            cast.speaker_of_turn.append(official(reading.name if reading and reading.name else speaker, label))
         elif role == "journalist" and reading and reading.outlet:
-            cast.speaker_of_turn.append(cast.journalist(marker.label if marker else reading.outlet, reading.outlet))
-        elif role == "journalist" and marker and marker.label:
-            cast.speaker_of_turn.append(cast.participant(f"label:{marker.label}", label=marker.label,
-                                                         role="journalist"))
+            cast.speaker_of_turn.append(cast.journalist(label, reading.outlet))
+        elif role == "journalist" and label:
+            cast.speaker_of_turn.append(cast.participant(f"label:{label}", label=label, role="journalist"))
         else:  # a cue (会后有记者问及：…) names nobody
             cast.speaker_of_turn.append(None)
             cast.role_of_turn[index] = role or "unknown"
