@@ -121,10 +121,11 @@ class Layout:
             return LabelReading("journalist", follow_up=True)
         return None
 
-    def speaker(self, heading: str | None, text: str) -> str | None:
+    def speaker(self, heading: str | None, text: str, content: tuple[int, int]) -> str | None:
         """The spokesperson the page names: in its heading (外交部发言人耿爽主持例行记者会), else in
-        its first lines (2013年12月11日，外交部发言人洪磊主持例行记者会。)."""
-        for where in (heading or "", text[:800]):
+        the first lines of its content (2013年12月11日，外交部发言人洪磊主持例行记者会。)."""
+        opening = text[content[0]:min(content[1], content[0] + 800)]
+        for where in (heading or "", opening):
             for pattern in self.spokesperson:
                 if match := pattern.search(where):
                     return match.group("name")
@@ -382,7 +383,7 @@ def _read_markers(layout: Layout, text: str, content: tuple[int, int],
                   heading: str | None) -> tuple[list[re.Match[str]], Counter[str]]:
     """The layout's marker matches in the content, and how often each label its rules can read
     occurs (labels repeat: each distinct one is read and checked as evidence once)."""
-    speaker = layout.speaker(heading, text[content[0]:content[0] + 800]) if layout.spokesperson else None
+    speaker = layout.speaker(heading, text, content) if layout.spokesperson else None
     known = layout.spokespersons | ({speaker} if speaker else set())
     matches = line_matches(layout.marker, text, content[0], content[1])
     labels = Counter((match.group("label") or "").strip() for match in matches)

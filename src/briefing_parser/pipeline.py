@@ -130,7 +130,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     if layout is None and page.is_html and (site := layout_registry.recognize(page.title, chrome)):
         # A page of a known site without markers: an announcement (发表谈话), not a transcript.
         layout, not_transcript = site, True
-    speaker = layout.speaker(page.title, text[page.content[0]:page.content[1]]) if layout else None
+    speaker = layout.speaker(page.title, text, page.content) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
     markers = tokenize(text, page.content, layout, names, detection.matches) if layout and not not_transcript else []
     if layout and layout.bold_questions and page.emphasis:
@@ -162,11 +162,11 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
     # --- Who speaks, and what kind of turn each is -------------------------------------------------
-    officials = roster(_introduction(text, raw_turns, preamble), [m.label for m in markers])
     cast: Cast | None = None
     if layout and layout.strict_labels:
         cast = identify_by_labels(raw_turns, layout, speaker, names)
     elif layout:
+        officials = roster(_introduction(text, raw_turns, preamble), [m.label for m in markers])
         cast = identify(raw_turns, layout, officials)
     if cast is not None:
         diagnostics += cast.diagnostics
