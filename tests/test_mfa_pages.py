@@ -102,3 +102,20 @@ def test_site_menu_is_one_boilerplate_segment() -> None:
     kinds = [s.kind for s in doc.segments]
     assert ("boilerplate", "boilerplate") not in set(pairwise(kinds))
     assert len(doc.segments) == 28  # 80 when each menu line was a segment
+
+
+def test_answer_inside_an_unanswered_question_turn() -> None:
+    """No 答： follows the reporter's reply (<B>记者：</B>是的。) or a plain-text page's 追问: the
+    paragraphs after the first are the spokesperson's answer."""
+    doc = bp.parse(CORPUS / "mfa-html" / "zh-2019-06-21-t1674409.html")
+    assert [(t.label, t.kind, t.text[:9]) for t in doc.turns[6:12]] == [
+        ("记者", "question", "这是部分人的猜测。"), ("", "answer", "你刚才说，有报道称"),
+        ("记者", "question", "对。"), ("", "answer", "那你向中国教育部求"),
+        ("记者", "question", "我的同事应该已经向"), ("", "answer", "我不了解你说的情况")]
+    assert all(e.answer_turn_ids for e in doc.exchanges)
+    doc = bp.parse(CORPUS / "mfa-text" / "zh-2014-05-07.txt")
+    assert [(t.label, t.kind, t.text[:9]) for t in doc.turns[10:14]] == [
+        ("追问", "question", "中国政府对挪威公众"), ("", "answer", "我刚才讲的信息，你"),
+        ("追问", "question", "你是否是说挪威公众"), ("", "answer", "关于达赖到外国窜访")]
+    assert [(e.question_turn_ids, e.answer_turn_ids, e.follows) for e in doc.exchanges[5:7]] == [
+        (["t11"], ["t12"], "q5"), (["t13"], ["t14"], "q6")]

@@ -96,6 +96,9 @@ class Layout:
     # Questions are set in bold and answers are not: a paragraph that is not bold after a question
     # whose first paragraph is bold starts its unlabelled answer (`<B>追问：…？</B>` then 刚才我已经说过，…).
     bold_questions: bool = False
+    # Every question is answered: a question that no answer marker follows holds its answer after its
+    # first paragraph (记者：是的。 then 中方已就此多次介绍过有关情况。… with no 答：).
+    inline_answers: bool = False
 
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
         """What the label says under this layout's rules; None when it is no label of the layout
@@ -282,6 +285,7 @@ MFA_QA = register(Layout(
     site=re.compile(r"外交部发言人|中华人民共和国外交部"),
     title_from_heading=True,
     bold_questions=True,
+    inline_answers=True,
     min_markers=2,
 ))
 # From 2020-03-24: 路透社记者：… / 赵立坚：…  (same labels, named speakers; 追问 still used).
@@ -337,6 +341,7 @@ MFA_EN_QA = register(Layout(
     site=re.compile(r"Foreign Ministry Spokesperson|Ministry of Foreign Affairs, the People's Republic of China"),
     title_from_heading=True,
     bold_questions=True,
+    inline_answers=True,
 ))
 # Named pages count the outlet and name labels: everything but Q, A, Follow-up and Journalist.
 MFA_EN_NAMED = register(replace(MFA_EN_QA, name="mfa-en-named", detect_labels=re.compile(

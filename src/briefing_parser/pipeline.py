@@ -21,7 +21,16 @@ from .errors import ParseError, diagnostic
 from .html import Page, extract, from_text
 from .layouts import Detection, Layout
 from .schema import Briefing, Diagnostic, SegmentKind
-from .segment import Range, RawTurn, account, header_lines, segment, split_bold_questions, tokenize
+from .segment import (
+    Range,
+    RawTurn,
+    account,
+    header_lines,
+    segment,
+    split_bold_questions,
+    split_inline_answers,
+    tokenize,
+)
 from .speakers import Cast, identify, identify_by_labels, roster
 
 log = logging.getLogger(__name__)
@@ -126,17 +135,19 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     detection = _choose_layout(page, options, diagnostics)
     layout = detection.layout
     not_transcript = False
-    chrome = text[:page.content[0]] + text[page.content[1]:]
-    if layout is None and page.is_html and (site := layout_registry.recognize(page.title, chrome)):
+    if layout is None and page.is_html and (site := layout_registry.recognize(
+            page.title, text[:page.content[0]] + text[page.content[1]:])):  # the page around its content
         # A page of a known site without markers: an announcement (发表谈话), not a transcript.
         layout, not_transcript = site, True
     speaker = layout.speaker(page.title, text, page.content) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
     markers = tokenize(text, page.content, layout, names, detection.matches) if layout and not not_transcript else []
+    photos = frozenset(img.span for img in page.images)  # image lines, which are no paragraphs
     if layout and layout.bold_questions and page.emphasis:
         # Questions in bold, answers not: a plain paragraph after a bold question opens its answer.
-        image_lines = frozenset(img.span for img in page.images)
-        markers = split_bold_questions(text, page.content, markers, page.emphasis, image_lines, layout, names)
+        markers = split_bold_questions(text, page.content, markers, page.emphasis, photos, layout, names)
+    if layout and layout.inline_answers:
+        markers = split_inline_answers(text, page.content, markers, photos, layout, names)
     preamble, raw_turns, footer = segment(text, page.content, markers)
     if layout and layout.preamble_role and _has_words(text, preamble, page):
         # Unlabelled text before the first question is the spokesperson's opening statement.
@@ -156,7 +167,6 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     header_before = (0, page.content[0])
     head_lines, other_lines = header_lines(text, preamble)
     # A photo above the first question is an image, not stray text.
-    photos = {img.span for img in page.images}
     other_lines = [line for line in other_lines if _strip(text, line) not in photos]
     chrome_header, chrome_rest = header_lines(text, header_before)
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]

@@ -121,6 +121,40 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
     return sorted([*markers, *added], key=lambda m: m.span[0])
 
 
+def split_inline_answers(text: str, content: Range, markers: list[Marker], photos: frozenset[Range],
+                         layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
+    """The markers with an answer marker added at the second paragraph of each question turn that
+    no answer follows (`inline_answers` layouts), e.g.
+        记者：是的。
+        中方已就此多次介绍过有关情况。…        ← opens an answer turn
+        问：据美国大学预修课程考试…
+    `photos` (image lines) are not paragraphs."""
+    known = names | layout.spokespersons
+    asks: dict[str, bool] = {}  # labels repeat (问, 记者): each is read once
+
+    def asks_question(marker: Marker) -> bool:
+        if marker.kind is not None:  # a cue (会后有记者问及) or a closing line
+            return marker.kind == "question"
+        if marker.label not in asks:
+            reading = layout.read_label(marker.label, known) if marker.label else None
+            asks[marker.label] = bool(reading and reading.role == "journalist")
+        return asks[marker.label]
+
+    added = []
+    for marker, following in zip(markers, [*markers[1:], None], strict=False):
+        if not asks_question(marker) or (following is not None and not asks_question(following)):
+            continue
+        line_start = text.rfind("\n", 0, marker.span[0]) + 1
+        end = following.span[0] if following else content[1]
+        paragraphs = [line for line in lines(text, (line_start, end)) if _strip_line(text, line) not in photos]
+        if len(paragraphs) > 1:
+            at = _strip_line(text, paragraphs[1])[0]
+            added.append(Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer"))
+    if not added:
+        return markers
+    return sorted([*markers, *added], key=lambda m: m.span[0])
+
+
 def find_plain_paragraph(text: str, span: Range, emphasis: Sequence[Range], photos: frozenset[Range]) -> int | None:
     """Where the first line after a bold first line that is not bold starts (after its indent);
     None when the first line is not bold or every later line is."""
