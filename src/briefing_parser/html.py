@@ -28,6 +28,16 @@ HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
 ALL_MARKS = (SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END)
 SENTINEL_CHARS = re.compile("[\ufdd0-\ufdd4]")
+# What goes into the tree, as UTF-8 (the C side takes bytes as they are). An image is a line of its
+# own, and the container's edges end a line as a block edge does; their block edges are written
+# with them. (A block edge after a content mark adds nothing: it follows no text. It is there so
+# that every mark but `<br>` stands between block edges, and white space next to a mark is then
+# white space next to a block edge or a `<br>`.)
+BLOCK_EDGE = SOFT_BREAK.encode()
+LINE_BREAK = HARD_BREAK.encode()
+IMAGE_LINE = (SOFT_BREAK + IMAGE_MARK + SOFT_BREAK).encode()
+CONTENT_OPENING = (SOFT_BREAK + CONTENT_START + SOFT_BREAK).encode()
+CONTENT_CLOSING = (SOFT_BREAK + CONTENT_END + SOFT_BREAK).encode()
 # A block edge right after text ends the line; other block edges add nothing. The pattern starts
 # with the literal mark so `re` can skip to it (a leading look-behind is tried at every offset).
 LINE_END = re.compile("\ufdd0(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4]\ufdd0)")
@@ -106,7 +116,7 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     if body is None:
         return Page(text="", content=(0, 0), is_html=True, title=title, meta=meta)
     container = find_container(tree, container_selectors) or body
-    images = mark_breaks(body, container)
+    images = mark_breaks(tree, body, container)
     text, content, spans = render_marked(body.text(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
     # The tree stays alive with the container until then (or until the page is dropped).
@@ -136,7 +146,7 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
-def mark_breaks(body: LexborNode, container: LexborNode) -> list[PageImage]:
+def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode) -> list[PageImage]:
     """Write break marks into the tree (blocks, `<br>`, the container's edges, its images) so one
     C-level `text()` call renders the body; returns the container's images in document order."""
     images = []
@@ -145,37 +155,48 @@ def mark_breaks(body: LexborNode, container: LexborNode) -> list[PageImage]:
         src = attrs.get("src") or attrs.get("oldsrc") or attrs.get("data-src")
         alt = attrs.get("alt")
         images.append(PageImage(image_filename(src, alt), src, alt, (0, 0)))
-        node.replace_with(IMAGE_MARK)
-    for node in body.css("img"):
+        _REPLACE_WITH(node, IMAGE_LINE)
+    # By tag name rather than by selector: Lexbor's tag lookup costs a third of a selector search.
+    # The head is stripped already, so the document's elements are the body's (and `<html>`).
+    for node in tree.tags("img"):
         node.decompose()  # logos and icons outside the transcript are not text
-    for node in body.css("br"):
-        node.replace_with(HARD_BREAK)
-    container_id = container.mem_id
+    for node in tree.tags("br"):
+        _REPLACE_WITH(node, LINE_BREAK)
+    insert_before, insert_after, block_tags = _INSERT_BEFORE, _INSERT_AFTER, BLOCK_TAGS
     # Every element, filtered by tag in Python: a selector list of the 40 block tags costs the
-    # page a quarter of a millisecond in Lexbor, `*` a tenth of that.
-    for node in body.css("*"):
-        if node.tag in BLOCK_TAGS and node.mem_id != container_id:
-            node.insert_before(SOFT_BREAK)
-            node.insert_after(SOFT_BREAK)
-    if container_id != body.mem_id:  # without marks the whole body is content
-        container.insert_before(CONTENT_START)
-        container.insert_after(CONTENT_END)
+    # page a quarter of a millisecond in Lexbor, `*` a tenth of that. The container gets block
+    # edges too: next to its content marks' own they render as one.
+    for node in tree.tags("*"):
+        if node.tag in block_tags:
+            insert_before(node, BLOCK_EDGE)
+            insert_after(node, BLOCK_EDGE)
+    if container.mem_id != body.mem_id:  # without marks the whole body is content
+        _INSERT_BEFORE(container, CONTENT_OPENING)
+        _INSERT_AFTER(container, CONTENT_CLOSING)
     return images
 
 
+def _bytes_version(method: Callable[..., None]) -> Callable[[LexborNode, bytes], None]:
+    """The version for `bytes` of a selectolax method that takes text, bytes or a node."""
+    # Cython picks the version by the argument's type on every call, which costs a page's marks
+    # (`node.insert_before("\ufdd0")`, hundreds of calls) more than inserting them; picked once
+    # here. Without Cython's table (another build) the method picks for itself.
+    versions: dict[str, Callable[[LexborNode, bytes], None]] = getattr(method, "__signatures__", None) or {}
+    return versions.get("bytes", method)
+
+
+_INSERT_BEFORE = _bytes_version(LexborNode.insert_before)
+_INSERT_AFTER = _bytes_version(LexborNode.insert_after)
+_REPLACE_WITH = _bytes_version(LexborNode.replace_with)
+
+
 def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[int, int], list[tuple[int, int]]]:
-    """Lines from text with break marks: white space runs collapse, a block edge ends a non-empty
-    line, `<br>` always ends one, an image is a line of its own. Returns the text, the content
+    """Lines from text with break marks as `mark_breaks` writes them: white space runs collapse, a
+    block edge ends a non-empty line, `<br>` always ends one. Returns the text, the content
     region (from a line start, without trailing line ends) and the image spans."""
     # Regex passes rather than a loop over tokens: a page has thousands of text nodes.
     text = collapse_space(marked)
-    # An image is a line of its own; the container's edges end a line as a block edge does. (A block
-    # edge after a content mark adds nothing: it follows no text. It is there so that every mark
-    # but `<br>` stands between block edges, and white space next to a mark is then white space
-    # next to a block edge or a `<br>`: four passes below rather than ten.)
-    text = text.replace(IMAGE_MARK, SOFT_BREAK + IMAGE_MARK + SOFT_BREAK)
-    text = text.replace(CONTENT_START, SOFT_BREAK + CONTENT_START + SOFT_BREAK)
-    text = text.replace(CONTENT_END, SOFT_BREAK + CONTENT_END + SOFT_BREAK)
+    # Images and content marks stand between block edges (`IMAGE_LINE`): four passes, not ten.
     for mark in (SOFT_BREAK, HARD_BREAK):  # white space next to a line break is not text
         text = text.replace(" " + mark, mark).replace(mark + " ", mark)
     text = text.strip(" ")
