@@ -116,8 +116,9 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
     tree = LexborHTMLParser(html)
-    title_node = tree.css_first("title")
-    title = _clean_line(title_node.text()) if title_node is not None else None
+    # By tag name, as below: Lexbor's tag lookup costs a third of a selector search.
+    title_nodes = tree.tags("title")
+    title = _clean_line(title_nodes[0].text()) if title_nodes else None
     meta = _meta_tags(tree)
     title = _heading(tree) or _strip_site_name(title)
     tree.strip_tags(list(SKIPPED_TAGS))
@@ -147,10 +148,10 @@ def flatten_deep_runs(html: str) -> tuple[str, int]:
 def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     """`<meta name|property=… content=…>` as a dict with lower-case keys."""
     meta = {}
-    for node in tree.css("meta[content]"):
+    for node in tree.tags("meta"):
         attrs = node.attributes
         key = attrs.get("name") or attrs.get("property")
-        if key:
+        if key and "content" in attrs:  # `<meta content>` counts, as `meta[content]` has it
             meta[key.lower()] = attrs.get("content") or ""
     return meta
 
@@ -165,8 +166,8 @@ def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode)
         alt = attrs.get("alt")
         images.append(PageImage(image_filename(src, alt), src, alt, (0, 0)))
         _REPLACE_WITH(node, IMAGE_LINE)
-    # By tag name rather than by selector: Lexbor's tag lookup costs a third of a selector search.
-    # The head is stripped already, so the document's elements are the body's (and `<html>`).
+    # By tag name, as in `extract`. The head is stripped already, so the document's elements are
+    # the body's (and `<html>`).
     for node in tree.tags("img"):
         node.decompose()  # logos and icons outside the transcript are not text
     for node in tree.tags("br"):
