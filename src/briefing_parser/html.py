@@ -122,12 +122,12 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     title = _clean_line(title_nodes[0].text()) if title_nodes else None
     meta = _meta_tags(tree)
     title = _heading(tree) or _strip_site_name(title)
-    _strip_skipped(tree)
+    blocks = _strip_skipped(tree)
     body = tree.body
     if body is None:
         return Page(text="", content=(0, 0), is_html=True, title=title, meta=meta)
     container = find_container(tree, container_selectors) or body
-    images = mark_breaks(tree, body, container)
+    images = mark_breaks(tree, body, container, blocks)
     text, content, spans = render_marked(body.text(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
     # The tree stays alive with the container until then (or until the page is dropped).
@@ -146,13 +146,23 @@ def flatten_deep_runs(html: str) -> tuple[str, int]:
     return DEEP_RUN.subn("", html)
 
 
-def _strip_skipped(tree: LexborHTMLParser) -> None:
-    """Remove the elements of `SKIPPED_TAGS` with all they hold, as `tree.strip_tags` does."""
-    # One walk over the elements rather than one per tag (14). Removing only unlinks a node, so one
-    # inside another that went first (`<noscript><style>`) is removed again to no effect.
+def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Remove the elements of `SKIPPED_TAGS` with all they hold, as `tree.strip_tags` does, and
+    return the block elements, found in the same walk over every element."""
+    # One walk rather than one per skipped tag (14) and another for the blocks; filtered in Python,
+    # as a selector list of the 40 block tags costs the page a quarter of a millisecond in Lexbor,
+    # `*` a tenth of that. By number: `node.tag` looks the name up and decodes it, 0.3 µs an
+    # element. Removing only unlinks a node, so one
+    # inside another that went first (`<noscript><style>`) is removed again to no effect, and the
+    # marks of a block inside one land outside the document (its parent is none).
+    blocks = []
     for node in tree.tags("*"):
-        if node.tag_id in SKIPPED_TAG_IDS:
+        tag_id = node.tag_id
+        if tag_id in BLOCK_TAG_IDS:
+            blocks.append(node)
+        elif tag_id in SKIPPED_TAG_IDS:
             node.decompose()
+    return blocks
 
 
 def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
@@ -166,9 +176,11 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
-def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode) -> list[PageImage]:
-    """Write break marks into the tree (blocks, `<br>`, the container's edges, its images) so one
-    C-level `text()` call renders the body; returns the container's images in document order."""
+def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode,
+                blocks: Sequence[LexborNode]) -> list[PageImage]:
+    """Write break marks into the tree (the block elements', `<br>`, the container's edges, its
+    images) so one C-level `text()` call renders the body; returns the container's images in
+    document order."""
     images = []
     for node in container.css("img"):
         attrs = node.attributes
@@ -182,15 +194,11 @@ def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode)
         node.decompose()  # logos and icons outside the transcript are not text
     for node in tree.tags("br"):
         _REPLACE_WITH(node, LINE_BREAK)
-    insert_before, insert_after, block_ids = _INSERT_BEFORE, _INSERT_AFTER, BLOCK_TAG_IDS
-    # Every element, filtered by tag in Python: a selector list of the 40 block tags costs the
-    # page a quarter of a millisecond in Lexbor, `*` a tenth of that. By number: `node.tag` looks
-    # the name up and decodes it, 0.3 µs an element. The container gets block edges too: next to
-    # its content marks' own they render as one.
-    for node in tree.tags("*"):
-        if node.tag_id in block_ids:
-            insert_before(node, BLOCK_EDGE)
-            insert_after(node, BLOCK_EDGE)
+    insert_before, insert_after = _INSERT_BEFORE, _INSERT_AFTER
+    # The container gets block edges too: next to its content marks' own they render as one.
+    for node in blocks:
+        insert_before(node, BLOCK_EDGE)
+        insert_after(node, BLOCK_EDGE)
     if container.mem_id != body.mem_id:  # without marks the whole body is content
         _INSERT_BEFORE(container, CONTENT_OPENING)
         _INSERT_AFTER(container, CONTENT_CLOSING)
