@@ -56,6 +56,7 @@ SPACE_RUN = re.compile("  +")
 EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or end of the text
 # Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
 EMPHASIS_TAGS = frozenset({"b", "strong"})
+EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
 # Hundreds of opening tags in a row with only white space between them are no page layout but a
 # hazard: HTML5 tree building is quadratic in nesting depth (100,000 nested <div>: ~35 s).
 DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
@@ -333,7 +334,7 @@ def _inside_emphasis(node: LexborNode, container: LexborNode) -> bool:
     container_id = container.mem_id
     parent = node.parent
     while parent is not None and parent.mem_id != container_id:
-        if parent.tag in EMPHASIS_TAGS:
+        if parent.tag_id in EMPHASIS_TAG_IDS:
             return True
         parent = parent.parent
     return False
