@@ -157,9 +157,9 @@ def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
     # One walk rather than one per skipped tag (14) and another for the blocks; filtered in Python,
     # as a selector list of the 40 block tags costs the page a quarter of a millisecond in Lexbor,
     # `*` a tenth of that. By number: `node.tag` looks the name up and decodes it, 0.3 µs an
-    # element. Removing only unlinks a node, so one
-    # inside another that went first (`<noscript><style>`) is removed again to no effect, and the
-    # marks of a block inside one land outside the document (its parent is none).
+    # element. Removing only unlinks a node, so one inside another that went first
+    # (`<noscript><style>`) is removed again to no effect, and the marks of a block inside one
+    # land outside the document (its parent is none).
     blocks = []
     for node in tree.tags("*"):
         tag_id = node.tag_id
@@ -184,7 +184,7 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
 def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode,
                 blocks: Sequence[LexborNode]) -> list[PageImage]:
     """Write break marks into the tree (the block elements', `<br>`, the container's edges, its
-    images) so one C-level `text()` call renders the body; returns the container's images in
+    images) so one C-level read of the text renders the body; returns the container's images in
     document order."""
     images = []
     for node in container.css("img"):
@@ -370,7 +370,7 @@ def _holds_text(node: LexborNode, least: int) -> bool:
             total += len((piece.text_content or "").strip())
             if total >= least:
                 return True
-    # Short of it: `text()` has the last word (this walk counts no text it skips, but not the reverse).
+    # Short of it: `text()` has the last word, as it might count text this walk does not (never the reverse).
     return len(node.text(strip=True)) >= least
 
 
