@@ -22,6 +22,8 @@ META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-
 # Labels whose pages are in practice GBK/GB18030: decoding as gb2312 would fail on 堃, 镕, ·.
 WIDER_ENCODING = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
                   "gb_2312-80": "gb18030", "big5": "big5hkscs", "iso-8859-1": "cp1252", "ascii": "cp1252"}
+# Encodings in which only a zero byte decodes to NUL, even with replacement (not so UTF-16 or UTF-7's `+AAA-`).
+NUL_IS_A_ZERO_BYTE = frozenset({"utf-8", "gb18030", "cp1252", "big5hkscs"})
 HTML_SIGNS = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|div|p|br|table|span|title)\b", re.IGNORECASE)
 SNIFF_BYTES = 4096
 # C0 controls other than tab, line ends and form feed: text has next to none of them.
@@ -77,6 +79,8 @@ def decode(data: bytes) -> Decoded:
     """Decode raw page bytes: BOM, then `<meta charset>`, then strict UTF-8, then a detector;
     NUL characters are dropped (HTML parsers drop them anyway) and said so."""
     decoded = _decode(data)
+    if decoded.encoding in NUL_IS_A_ZERO_BYTE and b"\x00" not in data:
+        return decoded  # `bytes` finds a byte at memory speed; `str.count` costs an MFA page 15 µs
     count = decoded.text.count("\x00")
     if count:
         decoded.text = decoded.text.replace("\x00", "")

@@ -21,6 +21,17 @@ BLOCK_TAGS = frozenset({
     "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "ul", "caption",
 })
+
+
+def _tag_ids(names: frozenset[str]) -> frozenset[int]:
+    """Lexbor's numbers for tag names: fixed for the tags it knows (all HTML tags, as `div`, `li`)."""
+    probe = LexborHTMLParser("")
+    return frozenset(probe.create_node(name).tag_id for name in names)
+
+
+# The same as numbers, which the walks over every element read without decoding a name.
+SKIPPED_TAG_IDS = _tag_ids(frozenset(SKIPPED_TAGS))
+BLOCK_TAG_IDS = _tag_ids(BLOCK_TAGS)
 # Runs of HTML white space collapse to one space; NBSP (&nbsp;) and U+3000 are kept: they are text.
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 # Break marks written into the tree before one C-level `text()` call; Unicode noncharacters,
@@ -28,20 +39,33 @@ HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
 ALL_MARKS = (SOFT_BREAK, HARD_BREAK, IMAGE_MARK, CONTENT_START, CONTENT_END)
 SENTINEL_CHARS = re.compile("[\ufdd0-\ufdd4]")
+# What goes into the tree, as UTF-8 (the C side takes bytes as they are). An image is a line of its
+# own, and the container's edges end a line as a block edge does; their block edges are written
+# with them. (A block edge after a content mark adds nothing: it follows no text. It is there so
+# that every mark but `<br>` stands between block edges, and white space next to a mark is then
+# white space next to a block edge or a `<br>`.)
+BLOCK_EDGE = SOFT_BREAK.encode()
+LINE_BREAK = HARD_BREAK.encode()
+IMAGE_LINE = (SOFT_BREAK + IMAGE_MARK + SOFT_BREAK).encode()
+CONTENT_OPENING = (SOFT_BREAK + CONTENT_START + SOFT_BREAK).encode()
+CONTENT_CLOSING = (SOFT_BREAK + CONTENT_END + SOFT_BREAK).encode()
 # A block edge right after text ends the line; other block edges add nothing. The pattern starts
 # with the literal mark so `re` can skip to it (a leading look-behind is tried at every offset).
 LINE_END = re.compile("\ufdd0(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4]\ufdd0)")
 SPACE_RUN = re.compile("  +")
 EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or end of the text
-PLACED_MARKS = re.compile("([\ufdd2\ufdd3\ufdd4])")
 # Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
 EMPHASIS_TAGS = frozenset({"b", "strong"})
+EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
 # Hundreds of opening tags in a row with only white space between them are no page layout but a
 # hazard: HTML5 tree building is quadratic in nesting depth (100,000 nested <div>: ~35 s).
 DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
 # Below this many tags the depth cannot hurt (4,096 nested tags parse in ~0.05 s), and the
 # search above costs a normal page 0.4 ms: only tag-heavy pages are searched.
 DEEP_RUN_MIN_TAGS = 4096
+# An image source that is a path and nothing else, as MFA's `./W020190102611867770996.jpg` (no
+# scheme, host, query, fragment or escapes), is its own URL path: no parsing (5 µs an image).
+PLAIN_PATH = re.compile(r"(?!//)[\w./-]+")
 # Where the article heading sits: MFA zh `#News_Body_Title`, MFA en `h2.title`, most CMS an `<h1>`.
 TITLE_SELECTORS = ("#News_Body_Title", "h1", "h2.title", ".article-title", ".title")
 # ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
@@ -97,17 +121,19 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
     tree = LexborHTMLParser(html)
-    title_node = tree.css_first("title")
-    title = _clean_line(title_node.text()) if title_node is not None else None
+    # By tag name, as below: Lexbor's tag lookup costs a third of a selector search.
+    title_nodes = tree.tags("title")
+    title = _clean_line(title_nodes[0].text()) if title_nodes else None
     meta = _meta_tags(tree)
     title = _heading(tree) or _strip_site_name(title)
-    tree.strip_tags(list(SKIPPED_TAGS))
+    blocks = _strip_skipped(tree)
     body = tree.body
     if body is None:
         return Page(text="", content=(0, 0), is_html=True, title=title, meta=meta)
     container = find_container(tree, container_selectors) or body
-    images = mark_breaks(body, container)
-    text, content, spans = render_marked(body.text(), [img.filename for img in images])
+    images = mark_breaks(tree, body, container, blocks)
+    # Lexbor's own text content (the same text nodes, copied once) costs half of selectolax's `text()`.
+    text, content, spans = render_marked(body.text_lexbor(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
     # The tree stays alive with the container until then (or until the page is dropped).
     emphasis_source = partial(find_emphasis, text, content[0], container) if container is not body else None
@@ -125,61 +151,95 @@ def flatten_deep_runs(html: str) -> tuple[str, int]:
     return DEEP_RUN.subn("", html)
 
 
+def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Remove the elements of `SKIPPED_TAGS` with all they hold, as `tree.strip_tags` does, and
+    return the block elements, found in the same walk over every element."""
+    # One walk rather than one per skipped tag (14) and another for the blocks; filtered in Python,
+    # as a selector list of the 40 block tags costs the page a quarter of a millisecond in Lexbor,
+    # `*` a tenth of that. By number: `node.tag` looks the name up and decodes it, 0.3 µs an
+    # element. Removing only unlinks a node, so one inside another that went first
+    # (`<noscript><style>`) is removed again to no effect, and the marks of a block inside one
+    # land outside the document (its parent is none).
+    blocks = []
+    for node in tree.tags("*"):
+        tag_id = node.tag_id
+        if tag_id in BLOCK_TAG_IDS:
+            blocks.append(node)
+        elif tag_id in SKIPPED_TAG_IDS:
+            node.decompose()
+    return blocks
+
+
 def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     """`<meta name|property=… content=…>` as a dict with lower-case keys."""
     meta = {}
-    for node in tree.css("meta[content]"):
+    for node in tree.tags("meta"):
         attrs = node.attributes
         key = attrs.get("name") or attrs.get("property")
-        if key:
+        if key and "content" in attrs:  # `<meta content>` counts, as `meta[content]` has it
             meta[key.lower()] = attrs.get("content") or ""
     return meta
 
 
-def mark_breaks(body: LexborNode, container: LexborNode) -> list[PageImage]:
-    """Write break marks into the tree (blocks, `<br>`, the container's edges, its images) so one
-    C-level `text()` call renders the body; returns the container's images in document order."""
+def mark_breaks(tree: LexborHTMLParser, body: LexborNode, container: LexborNode,
+                blocks: Sequence[LexborNode]) -> list[PageImage]:
+    """Write break marks into the tree (the block elements', `<br>`, the container's edges, its
+    images) so one C-level read of the text renders the body; returns the container's images in
+    document order."""
     images = []
     for node in container.css("img"):
         attrs = node.attributes
         src = attrs.get("src") or attrs.get("oldsrc") or attrs.get("data-src")
         alt = attrs.get("alt")
         images.append(PageImage(image_filename(src, alt), src, alt, (0, 0)))
-        node.replace_with(IMAGE_MARK)
-    for node in body.css("img"):
+        _REPLACE_WITH(node, IMAGE_LINE)
+    # By tag name, as in `extract`. The head is stripped already, so the document's elements are
+    # the body's (and `<html>`).
+    for node in tree.tags("img"):
         node.decompose()  # logos and icons outside the transcript are not text
-    for node in body.css("br"):
-        node.replace_with(HARD_BREAK)
-    container_id = container.mem_id
-    # Every element, filtered by tag in Python: a selector list of the 40 block tags costs the
-    # page a quarter of a millisecond in Lexbor, `*` a tenth of that.
-    for node in body.css("*"):
-        if node.tag in BLOCK_TAGS and node.mem_id != container_id:
-            node.insert_before(SOFT_BREAK)
-            node.insert_after(SOFT_BREAK)
-    if container_id != body.mem_id:  # without marks the whole body is content
-        container.insert_before(CONTENT_START)
-        container.insert_after(CONTENT_END)
+    for node in tree.tags("br"):
+        _REPLACE_WITH(node, LINE_BREAK)
+    insert_before, insert_after = _INSERT_BEFORE, _INSERT_AFTER
+    # The container gets block edges too: next to its content marks' own they render as one.
+    for node in blocks:
+        insert_before(node, BLOCK_EDGE)
+        insert_after(node, BLOCK_EDGE)
+    if container.mem_id != body.mem_id:  # without marks the whole body is content
+        _INSERT_BEFORE(container, CONTENT_OPENING)
+        _INSERT_AFTER(container, CONTENT_CLOSING)
     return images
 
 
+def _bytes_version(method: Callable[..., None]) -> Callable[[LexborNode, bytes], None]:
+    """The version for `bytes` of a selectolax method that takes text, bytes or a node."""
+    # Cython picks the version by the argument's type on every call, which costs a page's marks
+    # (`node.insert_before("\ufdd0")`, hundreds of calls) more than inserting them; picked once
+    # here. Without Cython's table (another build) the method picks for itself.
+    versions: dict[str, Callable[[LexborNode, bytes], None]] = getattr(method, "__signatures__", None) or {}
+    return versions.get("bytes", method)
+
+
+_INSERT_BEFORE = _bytes_version(LexborNode.insert_before)
+_INSERT_AFTER = _bytes_version(LexborNode.insert_after)
+_REPLACE_WITH = _bytes_version(LexborNode.replace_with)
+
+
 def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[int, int], list[tuple[int, int]]]:
-    """Lines from text with break marks: white space runs collapse, a block edge ends a non-empty
-    line, `<br>` always ends one, an image is a line of its own. Returns the text, the content
+    """Lines from text with break marks as `mark_breaks` writes them: white space runs collapse, a
+    block edge ends a non-empty line, `<br>` always ends one. Returns the text, the content
     region (from a line start, without trailing line ends) and the image spans."""
     # Regex passes rather than a loop over tokens: a page has thousands of text nodes.
     text = collapse_space(marked)
-    # An image is a line of its own; the container's edges end a line as a block edge does. (A block
-    # edge after a content mark adds nothing: it follows no text. It is there so that every mark
-    # but `<br>` stands between block edges, and white space next to a mark is then white space
-    # next to a block edge or a `<br>`: four passes below rather than ten.)
-    text = text.replace(IMAGE_MARK, SOFT_BREAK + IMAGE_MARK + SOFT_BREAK)
-    text = text.replace(CONTENT_START, SOFT_BREAK + CONTENT_START + SOFT_BREAK)
-    text = text.replace(CONTENT_END, SOFT_BREAK + CONTENT_END + SOFT_BREAK)
-    for mark in (SOFT_BREAK, HARD_BREAK):  # white space next to a line break is not text
+    # Images and content marks stand between block edges (`IMAGE_LINE`): four passes, not ten.
+    # Only marks the text holds: `in` skips to a character at memory speed, while `replace` tests
+    # every one even when there is nothing to replace (20 µs on a 14,000-character MFA page).
+    marks = [mark for mark in (SOFT_BREAK, HARD_BREAK) if mark in text]
+    for mark in marks:  # white space next to a line break is not text
         text = text.replace(" " + mark, mark).replace(mark + " ", mark)
     text = text.strip(" ")
-    text = LINE_END.sub("\n", text).replace(SOFT_BREAK, "").replace(HARD_BREAK, "\n")
+    text = LINE_END.sub("\n", text).replace(SOFT_BREAK, "")
+    if HARD_BREAK in marks:
+        text = text.replace(HARD_BREAK, "\n")
     # Line ends before the first text or after the last would be blank lines: drop them.
     body = text.lstrip(EDGE_BREAKS)
     lead = text[:len(text) - len(body)]
@@ -191,9 +251,11 @@ def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[i
 
 def collapse_space(text: str) -> str:
     """HTML white space runs to one space, by plain replaces (a character-class regex that
-    matches every single space costs four times as much on a page)."""
-    text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ").replace("\f", " ")
-    return SPACE_RUN.sub(" ", text)
+    matches every single space costs four times as much on a page) of what the text holds."""
+    for space in "\n\t\r\f":
+        if space in text:  # pages have next to no tabs, carriage returns or form feeds
+            text = text.replace(space, " ")
+    return SPACE_RUN.sub(" ", text) if "  " in text else text
 
 
 def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int, int], list[tuple[int, int]]]:
@@ -204,7 +266,7 @@ def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int,
     end: int | None = None
     spans: list[tuple[int, int]] = []
     names = iter(image_names)
-    for piece in PLACED_MARKS.split(text):
+    for piece in _split_placed(text):
         if piece == IMAGE_MARK:
             piece = next(names, "image")
             spans.append((length, length + len(piece)))
@@ -225,25 +287,46 @@ def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int,
     return rendered, (start, end), spans
 
 
+def _split_placed(text: str) -> list[str]:
+    """The text cut at image and content marks, each mark a piece of its own (`re.split` with a
+    group would do, but it tests each character: 40 µs on a 14,000-character MFA page for two or
+    three marks, which `str.find` skips to at memory speed)."""
+    cuts = []
+    for mark in (IMAGE_MARK, CONTENT_START, CONTENT_END):
+        at = text.find(mark)
+        while at >= 0:
+            cuts.append(at)
+            at = text.find(mark, at + 1)
+    cuts.sort()
+    pieces: list[str] = []
+    last = 0
+    for at in cuts:
+        pieces += (text[last:at], text[at])
+        last = at + 1
+    pieces.append(text[last:])
+    return pieces
+
+
 def find_emphasis(text: str, start: int, container: LexborNode) -> list[tuple[int, int]]:
     """Where the text of the container's outermost `<b>`/`<strong>` elements was rendered, found
     in order from `start`. Each element's text is cut at the break marks already in the tree and
     its white space collapsed as rendering does, so each piece is a substring of the rendered text."""
     spans: list[tuple[int, int]] = []
     cursor = start
-    for node in container.css("b, strong"):
-        if _inside_emphasis(node, container):
-            continue  # <b><strong>…</strong></b>: the outer element holds the text already
-        for piece in SENTINEL_CHARS.split(collapse_space(node.text())):
-            piece = piece.strip(" ")
-            at = text.find(piece, cursor) if piece else -1
-            if at < 0:
-                continue
-            if spans and spans[-1][1] == at:  # <b>关于…</b><b>遇害</b>: one run
-                spans[-1] = (spans[-1][0], at + len(piece))
-            else:
-                spans.append((at, at + len(piece)))
-            cursor = at + len(piece)
+    # <b><strong>…</strong></b>: the outer element holds the text already.
+    texts = [node.text() for node in container.css("b, strong") if not _inside_emphasis(node, container)]
+    # Joined at a break mark, which ends a piece as the marks inside do: one collapse and one split
+    # for the page rather than one per element (19 on an MFA page).
+    for piece in SENTINEL_CHARS.split(collapse_space(SOFT_BREAK.join(texts))):
+        piece = piece.strip(" ")
+        at = text.find(piece, cursor) if piece else -1
+        if at < 0:
+            continue
+        if spans and spans[-1][1] == at:  # <b>关于…</b><b>遇害</b>: one run
+            spans[-1] = (spans[-1][0], at + len(piece))
+        else:
+            spans.append((at, at + len(piece)))
+        cursor = at + len(piece)
     return spans
 
 
@@ -252,7 +335,7 @@ def _inside_emphasis(node: LexborNode, container: LexborNode) -> bool:
     container_id = container.mem_id
     parent = node.parent
     while parent is not None and parent.mem_id != container_id:
-        if parent.tag in EMPHASIS_TAGS:
+        if parent.tag_id in EMPHASIS_TAG_IDS:
             return True
         parent = parent.parent
     return False
@@ -262,7 +345,7 @@ def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNo
     """The element that holds the transcript: a known selector, else the parent of most paragraph text."""
     for selector in selectors:
         node = tree.css_first(selector)
-        if node is not None and len(node.text(strip=True)) >= 20:
+        if node is not None and _holds_text(node, 20):
             return node
     scores: dict[int, tuple[int, LexborNode]] = {}
     for paragraph in tree.css("p"):
@@ -275,6 +358,20 @@ def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNo
         return None
     best_score, best = max(scores.values(), key=lambda item: item[0])
     return best if best_score >= 200 else None
+
+
+def _holds_text(node: LexborNode, least: int) -> bool:
+    """Whether the node's text, each text node stripped (as `text(strip=True)`), is `least` long."""
+    # Text node by text node until there is enough: MFA's `div.content` holds 11,000 characters,
+    # all of which `text(strip=True)` decodes and strips (30 µs), and its first ones take 5 µs.
+    total = 0
+    for piece in node.traverse(include_text=True, skip_empty=True):
+        if piece.is_text_node:
+            total += len((piece.text_content or "").strip())
+            if total >= least:
+                return True
+    # Short of it: `text()` has the last word, as it might count text this walk does not (never the reverse).
+    return len(node.text(strip=True)) >= least
 
 
 def _heading(tree: LexborHTMLParser) -> str | None:
@@ -298,7 +395,10 @@ def _strip_site_name(title: str | None) -> str | None:
 def image_filename(src: str | None, alt: str | None) -> str:
     """The file name of an image source (`./W020190102611867770996.jpg` → `W020190102611867770996.jpg`)."""
     if src and src.lstrip()[:5].lower() != "data:":  # an inline image has no file name
-        name = posixpath.basename(unquote(urlsplit(src.strip()).path))
+        path = src.strip()
+        if PLAIN_PATH.fullmatch(path) is None:
+            path = unquote(urlsplit(path).path)
+        name = posixpath.basename(path)
         if name:
             return name
     return (alt or "").strip() or "image"
