@@ -119,3 +119,11 @@ def test_answer_inside_an_unanswered_question_turn() -> None:
         ("追问", "question", "你是否是说挪威公众"), ("", "answer", "关于达赖到外国窜访")]
     assert [(e.question_turn_ids, e.answer_turn_ids, e.follows) for e in doc.exchanges[5:7]] == [
         (["t11"], ["t12"], "q5"), (["t13"], ["t14"], "q6")]
+
+
+def test_national_ministry_has_no_region() -> None:
+    """The Foreign Ministry speaks for no city: 武汉, named 17 times in a briefing on the epidemic, is
+    what the page is about, not where it comes from (region was 武汉市 before layouts said `national`)."""
+    doc = parse("zh-2020-02-03-t1739521.html")
+    assert doc.text.count("武汉") == 17
+    assert doc.region is None

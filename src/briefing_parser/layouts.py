@@ -96,6 +96,9 @@ class Layout:
     # Questions are set in bold and answers are not: a paragraph that is not bold after a question
     # whose first paragraph is bold starts its unlabelled answer (`<B>追问：…？</B>` then 刚才我已经说过，…).
     bold_questions: bool = False
+    # The site of a national body (外交部): its pages speak for no city or province, whatever cities
+    # their text names (武汉 in a briefing on the epidemic), so no region is looked for.
+    national: bool = False
     # Every question is answered: a question that no answer marker follows holds its answer after its
     # first paragraph (记者：是的。 then 中方已就此多次介绍过有关情况。… with no 答：).
     inline_answers: bool = False
@@ -286,6 +289,7 @@ MFA_QA = register(Layout(
     title_from_heading=True,
     bold_questions=True,
     inline_answers=True,
+    national=True,
     min_markers=2,
 ))
 # From 2020-03-24: 路透社记者：… / 赵立坚：…  (same labels, named speakers; 追问 still used).
@@ -342,6 +346,7 @@ MFA_EN_QA = register(Layout(
     title_from_heading=True,
     bold_questions=True,
     inline_answers=True,
+    national=True,
 ))
 # Named pages count the outlet and name labels: everything but Q, A, Follow-up and Journalist.
 MFA_EN_NAMED = register(replace(MFA_EN_QA, name="mfa-en-named", detect_labels=re.compile(
