@@ -52,9 +52,12 @@ SELECTORS = container_selectors()
 # Where each stage's functions live, by the name `parse.py` (or its modules) calls them under.
 STAGES: dict[str, list[tuple[str, str]]] = {
     "decode": [("briefing_parser.pipeline", "decode"), ("briefing_parser.decode", "binary_kind")],
-    "extract": [("briefing_parser.pipeline", "extract"), ("briefing_parser.pipeline", "from_text")],
+    # Bold ranges are found on first use, from `build()`: they count to extraction all the same.
+    "extract": [("briefing_parser.pipeline", "extract"), ("briefing_parser.pipeline", "from_text"),
+                ("briefing_parser.html", "find_emphasis")],
     "segment": [("briefing_parser.pipeline", name) for name in
-                ("_choose_layout", "tokenize", "segment", "header_lines", "account")],
+                ("_choose_layout", "tokenize", "split_bold_questions", "split_inline_answers", "segment",
+                 "header_lines", "account")],
     "identify": [("briefing_parser.pipeline", name) for name in
                  ("roster", "identify", "identify_by_labels", "classify", "_facts")],
     "collect": [("briefing_parser.pipeline", "_metadata"), ("briefing_parser.pipeline", "_heading_metadata"),
