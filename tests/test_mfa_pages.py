@@ -106,13 +106,16 @@ def test_site_menu_is_one_boilerplate_segment() -> None:
 
 def test_answer_inside_an_unanswered_question_turn() -> None:
     """No 答： follows the reporter's reply (<B>记者：</B>是的。) or a plain-text page's 追问: the
-    paragraphs after the first are the spokesperson's answer."""
+    paragraphs after the first are the spokesperson's answer. A reply to an answer that asks back
+    (…是吗？) is dialogue inside that exchange, not a question of its own."""
     doc = bp.parse(CORPUS / "mfa-html" / "zh-2019-06-21-t1674409.html")
-    assert [(t.label, t.kind, t.text[:9]) for t in doc.turns[6:12]] == [
-        ("记者", "question", "这是部分人的猜测。"), ("", "answer", "你刚才说，有报道称"),
-        ("记者", "question", "对。"), ("", "answer", "那你向中国教育部求"),
-        ("记者", "question", "我的同事应该已经向"), ("", "answer", "我不了解你说的情况")]
-    assert all(e.answer_turn_ids for e in doc.exchanges)
+    assert [(t.label, t.kind, t.text[:9]) for t in doc.turns[4:12]] == [
+        ("问", "question", "据美国大学预修课程"), ("答", "answer", "你说和中美贸易摩擦"),
+        ("记者", "other", "这是部分人的猜测。"), ("", "answer", "你刚才说，有报道称"),
+        ("记者", "other", "对。"), ("", "answer", "那你向中国教育部求"),
+        ("记者", "other", "我的同事应该已经向"), ("", "answer", "我不了解你说的情况")]
+    assert [(e.question_turn_ids, e.answer_turn_ids) for e in doc.exchanges[:3]] == [
+        (["t1"], ["t2", "t4"]), (["t5"], ["t6", "t8", "t10", "t12"]), (["t13"], ["t14"])]
     doc = bp.parse(CORPUS / "mfa-text" / "zh-2014-05-07.txt")
     assert [(t.label, t.kind, t.text[:9]) for t in doc.turns[10:14]] == [
         ("追问", "question", "中国政府对挪威公众"), ("", "answer", "我刚才讲的信息，你"),

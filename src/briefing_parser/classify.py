@@ -30,6 +30,7 @@ class TurnFacts:
     answer_label: bool = False  # 答, A: the anonymous answer label
     named: bool = False  # an official labelled with a name (耿爽：…)
     soft: bool = False  # a bare reporter label (记者, Journalist) that may answer back in a dialogue
+    asks_back: bool = False  # the turn ends with a question mark: from an official, a question back
 
 
 def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKind], list[Pairing]]:
@@ -38,7 +39,8 @@ def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKi
     host: the first turn `opening`, the last `closing`, any other `transition`;
     official: `statement` until the first question, `answer` after it, `other` when it is dialogue;
     journalist: `question` (each its own exchange; a follow-up, 追问 / Follow-up, `follows` the last), `other`
-    for a reply inside a dialogue; unknown or interpreter: `other`. Cues and closing lines keep
+    for a reply inside a dialogue (after the spokesperson asks back: a named interjection, or an answer
+    ending in a question mark); unknown or interpreter: `other`. Cues and closing lines keep
     the kind their layout gives them.
     """
     dialogue = [_is_dialogue(facts, roles, i) for i in range(len(roles))]
@@ -61,11 +63,14 @@ def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKi
             elif open_exchange:
                 kinds.append("answer")
                 pairings[-1].answers.append(index)
-                in_dialogue = False
+                # 答：…你还提到了那两个加拿大公民的案件，是吗？ → 记者：是的。 is a reply, not a question.
+                in_dialogue = fact.asks_back
             else:
                 kinds.append("statement")
         elif role == "journalist":
-            if fact.reply or (in_dialogue and fact.soft):
+            # 记者：NHK。 answers 耿爽：你是哪家媒体的？ back, but 记者：第二个问题，…你能否证实？ after
+            # 你的下一个问题是什么？ asks: a reporter's turn in a dialogue is a reply unless it asks.
+            if fact.reply or (in_dialogue and fact.soft and not fact.asks_back):
                 kinds.append("other")
             else:
                 kinds.append("question")

@@ -180,7 +180,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     if cast is not None:
         diagnostics += cast.diagnostics
     roles = [cast.turn_role(i) for i in range(len(raw_turns))] if cast else []
-    kinds, pairings = classify(roles, _facts(raw_turns, cast, layout) if cast and layout else [])
+    kinds, pairings = classify(roles, _facts(text, raw_turns, cast, layout) if cast and layout else [])
 
     # --- Metadata (page header, title, first turns), images, contacts ------------------------------
     meta = _metadata(page, header_text_lines)
@@ -315,8 +315,8 @@ def _has_words(text: str, span: Range, page: Page) -> bool:
     return bool(rest.strip())
 
 
-def _facts(raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFacts]:
-    """What each turn's label or cue says beyond its role."""
+def _facts(text: str, raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFacts]:
+    """What each turn's label or cue (and its last character) says beyond its role."""
     facts = []
     for index, raw in enumerate(raw_turns):
         marker = raw.marker
@@ -329,6 +329,7 @@ def _facts(raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFac
             answer_label=label in layout.answer_labels,
             named=bool(reading and reading.name),
             soft=label in layout.soft_labels,
+            asks_back=text[raw.body[0]:raw.body[1]].rstrip().endswith(("？", "?")),
         ))
     return facts
 
