@@ -130,3 +130,13 @@ def test_national_ministry_has_no_region() -> None:
     doc = parse("zh-2020-02-03-t1739521.html")
     assert doc.text.count("武汉") == 17
     assert doc.region is None
+
+
+def test_a_single_question_is_a_transcript() -> None:
+    """有记者问：…？ then 答：…: one marker and one cue, too few for detection, yet a question, so not the
+    announcement that a page of the site without any question is."""
+    doc = bp.parse(CORPUS / "mfa-html" / "zh-2016-11-21-t1416955.html")
+    assert (doc.source.layout, doc.diagnostics) == ("mfa-qa", [])
+    assert [(t.label, t.role, t.kind, t.text[:5]) for t in doc.turns] == [
+        ("", "journalist", "question", "有记者问："), ("答", "official", "answer", "在出席亚太")]
+    assert [(e.question_turn_ids, e.answer_turn_ids) for e in doc.exchanges] == [(["t1"], ["t2"])]

@@ -21,6 +21,7 @@ from .html import Page, extract, from_text
 from .layouts import Detection, Layout
 from .schema import Briefing, Diagnostic, SegmentKind
 from .segment import (
+    Marker,
     Range,
     RawTurn,
     account,
@@ -133,14 +134,17 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     # --- Layout and turns -------------------------------------------------------------------------
     detection = _choose_layout(page, options, diagnostics)
     layout = detection.layout
-    not_transcript = False
-    if layout is None and page.is_html and (site := layout_registry.recognize(
-            page.title, text[:page.content[0]] + text[page.content[1]:])):  # the page around its content
-        # A page of a known site without markers: an announcement (发表谈话), not a transcript.
-        layout, not_transcript = site, True
+    site = None
+    if layout is None and page.is_html:
+        site = layout = layout_registry.recognize(page.title, text[:page.content[0]] + text[page.content[1]:])
     speaker = layout.speaker(page.title, text, page.content) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
-    markers = tokenize(text, page.content, layout, names, detection.matches) if layout and not not_transcript else []
+    markers = tokenize(text, page.content, layout, names, detection.matches) if layout else []
+    # A page of a known site with too few markers for detection: one question (有记者问：… 答：…) makes
+    # it a transcript; without a question it is an announcement (发表谈话), its text one statement.
+    not_transcript = site is not None and not any(_asks(site, marker, names) for marker in markers)
+    if not_transcript:
+        markers = []
     photos = frozenset(img.span for img in page.images)  # image lines, which are no paragraphs
     if layout and layout.bold_questions and page.emphasis:
         # Questions in bold, answers not: a plain paragraph after a bold question opens its answer.
@@ -304,6 +308,14 @@ def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnost
             return Detection(forced)
         diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
     return layout_registry.detect(page.text, page.content)
+
+
+def _asks(layout: Layout, marker: Marker, names: frozenset[str]) -> bool:
+    """Whether a marker opens a question: a cue that says so (有记者问：) or a journalist's label."""
+    if marker.kind is not None or not marker.label:
+        return marker.kind == "question"
+    reading = layout.read_label(marker.label, names | layout.spokespersons)
+    return reading is not None and reading.role == "journalist"
 
 
 def _has_words(text: str, span: Range, page: Page) -> bool:
