@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from typing import Any
 import orjson
 import pytest
 from batch_pages import (
+    CORPUS,
     FOLDER_FAILURES,
     FOLDER_IDS,
     GOOD,
@@ -26,7 +29,7 @@ from batch_pages import (
 )
 
 from briefing_parser.batch import UsageError, clean_id, convert, convert_to, unique_id
-from briefing_parser.export import TABLES
+from briefing_parser.export import TABLES, read_csv_table
 from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
 
@@ -313,3 +316,142 @@ def test_a_fresh_run_forgets_the_previous_one(folder: Path, tmp_path: Path) -> N
     list(convert_to([SEED], out, fmt="jsonl", jobs=1, shard_size=2))
     assert len(jsonl_lines(out)) == 1
     assert error_lines(out) == []
+
+
+def _changing_folder(root: Path) -> tuple[Path, list[str]]:
+    """Three real pages (their ids); with shard_size=2 the first two share part 0, the third is alone in part 1."""
+    folder = root / "changing"
+    folder.mkdir()
+    for name in GOOD:
+        shutil.copy(CORPUS / name, folder / name)
+    return folder, [f"changing/{name}" for name in GOOD]
+
+
+def _change_two_pages(folder: Path) -> dict[str, str]:
+    """Give page 2 the seed's bytes, page 3 page 1's (part 0 shrinks, part 1 empties); every id's new SHA-256."""
+    (folder / GOOD[1]).write_bytes(SEED.read_bytes())
+    (folder / GOOD[2]).write_bytes((CORPUS / GOOD[0]).read_bytes())
+    return {f"changing/{name}": hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in GOOD}
+
+
+def _shas_by_id(out: Path, fmt: str) -> list[tuple[str, str]]:
+    """(page id, source SHA-256) of every page in the output folder, one pair per copy found."""
+    if fmt == "json":
+        return sorted((p.relative_to(out).as_posix().removesuffix(".json"), orjson.loads(p.read_bytes())["source"]
+                       ["sha256"]) for p in out.rglob("*.json"))
+    if fmt == "jsonl":
+        # A document does not carry its page id; in these tests its uri is the input path.
+        docs = [orjson.loads(line) for line in jsonl_lines(out)]
+        return sorted((f"changing/{Path(d['source']['uri']).name}", d["source"]["sha256"]) for d in docs)
+    rows = _table_bytes(out, fmt)["briefings"]
+    return sorted((row["document_id"], row["sha256"]) for row in rows)
+
+
+def _rows(out: Path, fmt: str) -> dict[str, list[Any]]:
+    """Every table's rows (jsonl: every document), order-free, for comparing two output folders."""
+    if fmt == "json":
+        return {"json": sorted(p.read_bytes() for p in out.rglob("*.json"))}
+    if fmt == "jsonl":
+        return {"jsonl": sorted(jsonl_lines(out))}
+    if fmt == "csv":
+        # pyarrow infers each CSV file's column types on its own; the project's reader does not guess
+        return {table: sorted((row for part in sorted((out / table).glob("part-*.csv"))
+                               for row in read_csv_table(part)), key=repr) for table in TABLES}
+    return {table: sorted(rows, key=repr) for table, rows in _table_bytes(out, fmt).items()}
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _format_or_skip(fmt: str) -> Any:
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow.parquet")
+    return fmt
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "json"])
+def test_resume_replaces_changed_pages_in_their_old_shards(tmp_path: Path, fmt: str) -> None:
+    fmt = _format_or_skip(fmt)
+    folder, ids = _changing_folder(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    list(convert_to([folder], out, fmt=fmt, jobs=1, shard_size=2))
+    new = _change_two_pages(folder)
+    results = list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+    assert [(r.id, r.skipped) for r in results] == [(ids[0], True), (ids[1], False), (ids[2], False)]
+    # Each page once, in its new version: the seed's SHA-256 for the second, the first's for the third.
+    assert _shas_by_id(out, fmt) == sorted(new.items())
+    assert new[ids[1]] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert new[ids[2]] == new[ids[0]]
+    list(convert_to([folder], fresh, fmt=fmt, jobs=1, shard_size=2))
+    assert _rows(out, fmt) == _rows(fresh, fmt)
+    if fmt != "json":
+        # part 0 kept the first page, part 1 (the third page alone) is gone, part 2 holds the two changed pages
+        parts = {p.name for p in out.rglob("part-*")}
+        assert parts == {f"part-0000{n}.{fmt}" for n in (0, 2)}
+
+    before = _snapshot(out)
+    again = list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+    assert all(r.skipped for r in again)
+    assert _snapshot(out) == before
+
+
+class _Killed(Exception):
+    """Stands for a SIGKILL at one step of a run."""
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_a_kill_at_any_step_of_replacing_changed_pages_resumes_to_each_page_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    fmt = _format_or_skip(fmt)
+    folder, _ids = _changing_folder(tmp_path)
+    first, fresh = tmp_path / "first", tmp_path / "fresh"
+    list(convert_to([folder], first, fmt=fmt, jobs=1, shard_size=2))
+    new = _change_two_pages(folder)
+    list(convert_to([folder], fresh, fmt=fmt, jobs=1, shard_size=2))
+    real_replace, real_unlink, real_record = os.replace, Path.unlink, batch_module.Manifest.record
+    steps = {"left": -1}
+
+    def step() -> None:
+        # every file renamed or removed and every manifest line written is a place a kill may land
+        if steps["left"] == 0:
+            raise _Killed
+        steps["left"] -= 1
+
+    def replace(src: Any, dst: Any) -> None:
+        step()
+        real_replace(src, dst)
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        step()
+        real_unlink(self, missing_ok=missing_ok)
+
+    def record(self: Any, files: Any, pages: Any) -> None:
+        step()
+        real_record(self, files, pages)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    monkeypatch.setattr(batch_module.Manifest, "record", record)
+    kill_at = 0
+    while True:
+        out = tmp_path / f"killed-{kill_at}"
+        shutil.copytree(first, out)
+        steps["left"] = kill_at
+        try:
+            list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+        except _Killed:
+            killed = True
+        else:
+            killed = False
+        steps["left"] = -1
+        list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+        assert _shas_by_id(out, fmt) == sorted(new.items()), kill_at
+        assert _rows(out, fmt) == _rows(fresh, fmt), kill_at
+        before = _snapshot(out)
+        assert all(r.skipped for r in convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+        assert _snapshot(out) == before
+        if not killed:
+            break
+        kill_at += 1
+    assert kill_at > 5  # the run was cut at every one of its steps

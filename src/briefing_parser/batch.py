@@ -24,7 +24,16 @@ from typing import IO, Any, Literal
 
 import orjson
 
-from .export import SHARD_WRITERS, ShardWriter, Tables, dumps_document, sha256_file, tabulate, write_atomically
+from .export import (
+    SHARD_WRITERS,
+    ShardWriter,
+    Tables,
+    dumps_document,
+    rewrite_without,
+    sha256_file,
+    tabulate,
+    write_atomically,
+)
 from .pipeline import parse
 from .schema import Briefing
 from .warc import WarcUnavailable, is_warc, read_pages
@@ -417,6 +426,16 @@ class _Done:
     errors: tuple[PageError, ...]
 
 
+# A page as a manifest line lists it: its id, its input's SHA-256, its errors.
+PageEntry = tuple[str, str | None, tuple[PageError, ...]]
+
+
+@dataclass(eq=False, slots=True)
+class _Commit:
+    files: dict[str, str]
+    pages: list[PageEntry]
+
+
 class Manifest:
     """What is complete in an output folder: each commit lists its files (with hashes) and its pages."""
 
@@ -425,6 +444,7 @@ class Manifest:
         self.path = out / MANIFEST
         self.done: dict[str, _Done] = {}
         self.files: set[str] = set()
+        self.holders: dict[str, _Commit] = {}  # page id -> the intact commit whose files hold its rows
         if resume and self.path.exists():
             self._load()
         else:
@@ -439,31 +459,70 @@ class Manifest:
         if header.get("format") != self.fmt:
             raise UsageError(f"{self.out} holds a {header.get('format')!r} conversion; cannot resume it as "
                              f"{self.fmt!r}")
-        intact: dict[str, bool] = {}
+        commits: list[tuple[dict[str, str | None], list[dict[str, Any]]]] = []
         for line in lines[1:]:
             try:
                 entry = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue  # a line cut short by a kill: its files are orphans, its pages are redone
-            files: dict[str, str] = entry["files"]
-            for name, digest in files.items():
-                if name not in intact:
-                    path = self.out / name
-                    intact[name] = path.is_file() and sha256_file(path) == digest
-            if all(intact[name] for name in files):
-                self.files.update(files)
-                for page in entry["pages"]:
-                    errors = tuple(PageError(code, message) for code, message in page["errors"])
-                    self.done[page["id"]] = _Done(page["sha256"], errors)
+            commits.append((entry["files"], entry["pages"]))
+        # A file's latest line wins: a shard rewritten without some pages (or removed: digest null), or a
+        # page's JSON file written again, supersedes the commit that wrote it before.
+        latest = {name: n for n, (files, _) in enumerate(commits) for name in files}
+        for n, (files, pages) in enumerate(commits):
+            present = {name: digest for name, digest in files.items() if digest is not None}
+            if any(latest[name] != n for name in files) or present != files:
+                continue
+            if all((self.out / name).is_file() and sha256_file(self.out / name) == digest
+                   for name, digest in present.items()):
+                self._hold(_Commit(present, [
+                    (page["id"], page["sha256"], tuple(PageError(code, message) for code, message in page["errors"]))
+                    for page in pages
+                ]))
 
-    def record(self, files: dict[str, str], pages: list[tuple[str, str | None, tuple[PageError, ...]]]) -> None:
-        """Append one commit; written after its files are renamed into place, so it never lies."""
+    def _hold(self, commit: _Commit) -> None:
+        self.files.update(commit.files)
+        for pid, sha, errors in commit.pages:
+            self.done[pid] = _Done(sha, errors)
+            self.holders[pid] = commit
+
+    def record(self, files: Mapping[str, str | None], pages: list[PageEntry]) -> None:
+        """Append one commit; written after its files are renamed into place (or removed), so it never lies."""
         entry = {"files": files, "pages": [
             {"id": pid, "sha256": sha, "errors": [[e.code, e.message] for e in errors]} for pid, sha, errors in pages
         ]}
         self.handle.write(orjson.dumps(entry) + b"\n")
         self.handle.flush()
-        self.files.update(files)
+        for name, digest in files.items():
+            if digest is None:
+                self.files.discard(name)
+            else:
+                self.files.add(name)
+
+    def commit(self, shard: ShardWriter, pages: list[PageEntry]) -> None:
+        """Commit a shard and record it, after taking its pages' old rows out of the shards that held them."""
+        # Old rows leave (and are recorded as gone) before the new ones are recorded: a kill in between
+        # leaves the page in no intact commit, so it is redone, never listed twice.
+        self.release({pid for pid, _, _ in pages})
+        self.record(shard.commit(), pages)
+
+    def release(self, ids: set[str]) -> None:
+        """Rewrite each committed shard holding some of these pages without them; remove one left empty."""
+        leaving: dict[_Commit, set[str]] = {}
+        for pid in ids:
+            if (commit := self.holders.pop(pid, None)) is not None:
+                leaving.setdefault(commit, set()).add(pid)
+        for commit, drop in leaving.items():
+            order = [pid for pid, _, _ in commit.pages]
+            kept = [page for page in commit.pages if page[0] not in drop]
+            if kept:
+                files = {name: rewrite_without(self.out / name, order, drop) for name in commit.files}
+                self.record(files, kept)
+                self._hold(_Commit(files, kept))
+            else:
+                for name in commit.files:
+                    (self.out / name).unlink(missing_ok=True)
+                self.record(dict.fromkeys(commit.files), [])
 
     def skip(self, item: Item) -> Item:
         """A skipped result for a page whose output is complete and whose bytes are unchanged, else the page."""
@@ -535,7 +594,7 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: Path, *, fmt: Form
     settings = Settings(options=dict(options or {}), timeout=timeout, want_document=fmt in ("json", "jsonl"),
                         want_tables=fmt in ("csv", "parquet"))
     shard: ShardWriter | None = None
-    in_shard: list[tuple[str, str | None, tuple[PageError, ...]]] = []
+    in_shard: list[PageEntry] = []
     part = manifest.next_part()
     # errors.jsonl is rebuilt on every run, in input order: skipped pages bring their recorded errors.
     errors = (out / ERRORS).open("wb")
@@ -556,11 +615,11 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: Path, *, fmt: Form
                 shard.add(result.document, result.tables)
                 in_shard.append((result.id, result.sha256, result.errors))
                 if len(in_shard) >= shard_size:
-                    manifest.record(shard.commit(), in_shard)
+                    manifest.commit(shard, in_shard)
                     shard, in_shard, part = None, [], part + 1
             yield result
         if shard is not None:
-            manifest.record(shard.commit(), in_shard)
+            manifest.commit(shard, in_shard)
             shard = None
     finally:
         if shard is not None:

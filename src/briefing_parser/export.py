@@ -283,6 +283,39 @@ class ParquetShard:
             temp.unlink(missing_ok=True)
 
 
+def rewrite_without(path: Path, pages: list[str], drop: set[str]) -> str:
+    """Atomically rewrite a committed shard file without the rows of the `drop` pages; its new SHA-256."""
+    temp = temp_path(path)
+    if path.suffix == ".jsonl":
+        # A line carries no page id: lines follow `pages`, the pages the manifest lists for this file.
+        with path.open("rb") as source, temp.open("wb") as target:
+            for page, line in zip(pages, source, strict=True):
+                if page not in drop:
+                    target.write(line)
+    elif path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as source, temp.open("w", encoding="utf-8", newline="") as target:
+            rows, writer = csv.reader(source), csv.writer(target)
+            header = next(rows)
+            writer.writerow(header)
+            key = header.index("document_id")
+            writer.writerows(row for row in rows if row[key] not in drop)
+    else:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        kept = table.filter(pc.invert(pc.is_in(table["document_id"], value_set=pa.array(sorted(drop), pa.string()))))
+        # written as ParquetShard writes (no empty row group), so the file matches a fresh one of the
+        # same pages, up to where row groups end
+        with pq.ParquetWriter(temp, arrow_schema(path.parent.name), compression="zstd") as writer:
+            if kept.num_rows:
+                writer.write_table(kept)
+    digest = sha256_file(temp)
+    os.replace(temp, path)
+    return digest
+
+
 SHARD_WRITERS: Mapping[str, type[JsonlShard] | type[CsvShard] | type[ParquetShard]] = {
     "jsonl": JsonlShard, "csv": CsvShard, "parquet": ParquetShard,
 }
