@@ -293,6 +293,20 @@ def test_resume_reconverts_changed_inputs_and_skips_the_rest(folder: Path, tmp_p
     assert len(empty.turns) == 9
 
 
+def test_resume_after_a_manifest_line_cut_short(folder: Path, tmp_path: Path) -> None:
+    """A kill in the middle of a manifest line: the next run's lines start on a line of their own, so
+    the run after it skips what that run did."""
+    out = tmp_path / "out"
+    list(convert_to([folder], out, fmt="json", jobs=1))
+    with (out / "manifest.jsonl").open("ab") as manifest:
+        manifest.write(b'{"files": {"pages/a')
+    (folder / "empty.htm").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    results = list(convert_to([folder], out, fmt="json", jobs=1, resume=True))
+    assert [r.id for r in results if not r.skipped] == ["pages/empty.htm"]
+    again = list(convert_to([folder], out, fmt="json", jobs=1, resume=True))
+    assert [r.id for r in again if not r.skipped] == []
+
+
 def test_resume_repairs_a_damaged_shard(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     list(convert_to([folder], out, fmt="jsonl", jobs=1, shard_size=4))

@@ -452,6 +452,10 @@ class Manifest:
             write_atomically(self.path, orjson.dumps({"manifest": 1, "format": fmt}) + b"\n")
         _remove_temps_and_orphans(out, fmt, self.files)
         self.handle = self.path.open("ab")
+        with self.path.open("rb") as manifest:
+            manifest.seek(-1, os.SEEK_END)
+            if manifest.read(1) != b"\n":  # a line cut short by a kill: the next line starts on its own
+                self.handle.write(b"\n")
 
     def _load(self) -> None:
         lines = self.path.read_bytes().splitlines()
