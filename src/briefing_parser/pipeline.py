@@ -21,11 +21,11 @@ from .html import Page, extract, from_text
 from .layouts import Detection, Layout
 from .schema import Briefing, Diagnostic, SegmentKind
 from .segment import (
-    Marker,
     Range,
     RawTurn,
     account,
     header_lines,
+    question_reader,
     segment,
     split_bold_questions,
     split_inline_answers,
@@ -142,7 +142,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     markers = tokenize(text, page.content, layout, names, detection.matches) if layout else []
     # A page of a known site with too few markers for detection: one question (有记者问：… 答：…) makes
     # it a transcript; without a question it is an announcement (发表谈话), its text one statement.
-    not_transcript = site is not None and not any(_asks(site, marker, names) for marker in markers)
+    not_transcript = site is not None and not any(map(question_reader(site, names), markers))
     if not_transcript:
         markers = []
     photos = frozenset(img.span for img in page.images)  # image lines, which are no paragraphs
@@ -308,14 +308,6 @@ def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnost
             return Detection(forced)
         diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
     return layout_registry.detect(page.text, page.content)
-
-
-def _asks(layout: Layout, marker: Marker, names: frozenset[str]) -> bool:
-    """Whether a marker opens a question: a cue that says so (有记者问：) or a journalist's label."""
-    if marker.kind is not None or not marker.label:
-        return marker.kind == "question"
-    reading = layout.read_label(marker.label, names | layout.spokespersons)
-    return reading is not None and reading.role == "journalist"
 
 
 def _has_words(text: str, span: Range, page: Page) -> bool:

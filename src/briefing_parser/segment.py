@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from . import lexicon
@@ -121,6 +121,23 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
     return sorted([*markers, *added], key=lambda m: m.span[0])
 
 
+def question_reader(layout: Layout, names: frozenset[str] = frozenset()) -> Callable[[Marker], bool]:
+    """Whether a marker opens a question: a cue that says so (会后有记者问及：) or a label the layout
+    reads as a journalist's (问, 法新社记者); labels repeat on a page, so each is read once."""
+    known = names | layout.spokespersons
+    asks: dict[str, bool] = {}
+
+    def asks_question(marker: Marker) -> bool:
+        if marker.kind is not None or not marker.label:  # a cue or a closing line
+            return marker.kind == "question"
+        if marker.label not in asks:
+            reading = layout.read_label(marker.label, known)
+            asks[marker.label] = reading is not None and reading.role == "journalist"
+        return asks[marker.label]
+
+    return asks_question
+
+
 def split_inline_answers(text: str, content: Range, markers: list[Marker], photos: frozenset[Range],
                          layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
     """The markers with an answer marker added at the second paragraph of each question turn that
@@ -129,17 +146,7 @@ def split_inline_answers(text: str, content: Range, markers: list[Marker], photo
         中方已就此多次介绍过有关情况。…        ← opens an answer turn
         问：据美国大学预修课程考试…
     `photos` (image lines) are not paragraphs."""
-    known = names | layout.spokespersons
-    asks: dict[str, bool] = {}  # labels repeat (问, 记者): each is read once
-
-    def asks_question(marker: Marker) -> bool:
-        if marker.kind is not None:  # a cue (会后有记者问及) or a closing line
-            return marker.kind == "question"
-        if marker.label not in asks:
-            reading = layout.read_label(marker.label, known) if marker.label else None
-            asks[marker.label] = bool(reading and reading.role == "journalist")
-        return asks[marker.label]
-
+    asks_question = question_reader(layout, names)
     added = []
     for marker, following in zip(markers, [*markers[1:], None], strict=False):
         if not asks_question(marker) or (following is not None and not asks_question(following)):
