@@ -13,6 +13,13 @@ OUTLETS = [
     ("中央人民广播电台", "radio"), ("中国之声", "radio"), ("中央广播电视总台央视", "tv"), ("澎湃新闻", "web"),
     ("半月谈", "magazine"), ("AFP", "agency"), ("Reuters", "agency"), ("China Daily", "newspaper"),
     ("Shenzhen TV", "tv"), ("Macau Monthly", "magazine"),
+    # as Foreign Ministry pages label them: broadcasters, the radio arms of the media group, abbreviations
+    ("英国广播公司", "tv"), ("日本广播协会", "tv"), ("天空新闻频道", "tv"), ("今日俄罗斯", "tv"),
+    ("Australian Broadcasting Corporation", "tv"), ("总台央广", "radio"), ("中央广播电视总台国广", "radio"),
+    ("CRI", "radio"), ("Voice of Vietnam", "radio"), ("China News Service", "agency"),
+    ("Associated Press of Pakistan", "agency"), ("Agence France-Presse", "agency"),
+    ("Nihon Keizai Shimbun", "newspaper"), ("JoongAng Ilbo", "newspaper"), ("日本经济新闻", "newspaper"),
+    ("The Globe and Mail", "newspaper"),
 ]
 
 

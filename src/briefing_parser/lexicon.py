@@ -8,16 +8,30 @@ import regex
 
 from .schema import OutletKind
 
+# Outlets whose names the patterns below would misread, as Foreign Ministry pages label them:
+# abbreviations, and names whose words say nothing of the medium (今日俄罗斯 is RT, 央广 China
+# National Radio, 国广 China Radio International, 中国新闻社 an agency).
+KNOWN_OUTLETS: dict[str, OutletKind] = {
+    "CRI": "radio", "CNR": "radio", "央广": "radio", "总台央广": "radio", "中央广播电视总台央广": "radio",
+    "国广": "radio", "总台国广": "radio", "中央广播电视总台国广": "radio",
+    "CNS": "agency", "China News Service": "agency", "APP": "agency", "FSN": "agency",
+    "Feature Story News": "agency", "China Review News": "agency", "Hong Kong Review News": "agency",
+    "今日俄罗斯": "tv", "TBS": "tv", "Sky News": "tv", "NBC News": "tv",
+    "The Australian": "newspaper", "The Globe and Mail": "newspaper", "SCMP": "newspaper",
+    "日本经济新闻": "newspaper", "De Telegraaf": "newspaper",
+}
 # Outlet kind from the name, first match wins; the order matters (人民日报社 is a newspaper, not
-# an agency; 中国之声 is radio although it has no 广播).
+# an agency; 中国之声 is radio although it has no 广播; 英国广播公司, the BBC, is television).
 OUTLET_KINDS: tuple[tuple[re.Pattern[str], OutletKind], ...] = (
     (re.compile(r"杂志|周刊|月刊|期刊|半月谈|画报|Magazine|Weekly|Monthly", re.I), "magazine"),
     (re.compile(r"报|Times|Post|Daily|Journal|Herald|Tribune|Gazette|Newspaper|Asahi|Yomiuri|Mainichi|"
-                r"Nikkei|Hindu|Straits", re.I), "newspaper"),
-    (re.compile(r"广播(?!电视)|电台|之声|Radio|NPR", re.I), "radio"),  # 广播电视台 is television
+                r"Nikkei|Hindu|Straits|Shimbun|Ilbo", re.I), "newspaper"),
+    (re.compile(r"广播公司|广播协会|Broadcasting|(?-i:ABC)|频道", re.I), "tv"),  # broadcasters, TV first
+    (re.compile(r"广播(?!电视)|电台|之声|Radio|NPR|Voice of", re.I), "radio"),  # 广播电视台 is television
     (re.compile(r"电视|卫视|台$|央视|总台|视频|TV|CCTV|CGTN|NHK|KBS|SBS|MBC|BBC|CNN|Phoenix|凤凰|Channel|"
                 r"Television|Al Jazeera|Euronews|RT$", re.I), "tv"),
-    (re.compile(r"通讯社|新闻社|社$|Agency|Press$|AFP|Reuters|Bloomberg|Kyodo|TASS|Xinhua|Yonhap|EFE|ANSA|"
+    (re.compile(r"通讯社|新闻社|社$|Agency|Agence|Press$|Associated Press|AFP|Reuters|Bloomberg|Kyodo|TASS|"
+                r"Xinhua|Yonhap|EFE|ANSA|"
                 r"Sputnik|RIA|PTI|Anadolu|Bernama|Antara|Prensa|dpa", re.I), "agency"),
     (re.compile(r"网|客户端|APP|新闻|融媒|传媒|号$|online|\.com|\.cn|Web|News|Paper", re.I), "web"),
 )
@@ -69,6 +83,8 @@ FOOTER = re.compile(
 
 def outlet_kind(name: str) -> OutletKind | None:
     """The kind of outlet a name denotes, or None when it does not look like an outlet."""
+    if name in KNOWN_OUTLETS:
+        return KNOWN_OUTLETS[name]
     for pattern, kind in OUTLET_KINDS:
         if pattern.search(name):
             return kind
