@@ -19,7 +19,7 @@ OUTLETS = [
     ("CRI", "radio"), ("Voice of Vietnam", "radio"), ("China News Service", "agency"),
     ("Associated Press of Pakistan", "agency"), ("Agence France-Presse", "agency"),
     ("Nihon Keizai Shimbun", "newspaper"), ("JoongAng Ilbo", "newspaper"), ("日本经济新闻", "newspaper"),
-    ("The Globe and Mail", "newspaper"),
+    ("The Globe and Mail", "newspaper"), ("印度报业托拉斯", "agency"),
 ]
 
 

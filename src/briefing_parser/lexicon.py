@@ -18,7 +18,7 @@ KNOWN_OUTLETS: dict[str, OutletKind] = {
     "Feature Story News": "agency", "China Review News": "agency", "Hong Kong Review News": "agency",
     "今日俄罗斯": "tv", "TBS": "tv", "Sky News": "tv", "NBC News": "tv",
     "The Australian": "newspaper", "The Globe and Mail": "newspaper", "SCMP": "newspaper",
-    "日本经济新闻": "newspaper", "De Telegraaf": "newspaper",
+    "日本经济新闻": "newspaper", "De Telegraaf": "newspaper", "印度报业托拉斯": "agency",  # the Press Trust of India
 }
 # Outlet kind from the name, first match wins; the order matters (人民日报社 is a newspaper, not
 # an agency; 中国之声 is radio although it has no 广播; 英国广播公司, the BBC, is television).
