@@ -80,7 +80,9 @@ def test_english_heading_gives_title_spokesperson_and_date() -> None:
 
 def test_text_body_has_no_title_and_names_its_spokesperson() -> None:
     doc = parse("zh-2013-12-11.txt")
-    assert (doc.title, doc.published, doc.held_on, doc.source.layout) == (None, None, None, "mfa-qa")
+    # Its opening line is the heading: 2013年12月11日，外交部发言人洪磊主持例行记者会。
+    assert (doc.title, doc.published, doc.held_on, doc.source.layout) == (None, None, date(2013, 12, 11), "mfa-qa")
+    assert doc.organizer == "外交部"
     assert doc.turns[0].kind == "statement" and doc.turns[0].text.startswith("2013年12月11日，外交部发言人洪磊")
     assert [p.name for p in doc.participants if p.role == "official"] == ["洪磊"]
 

@@ -25,6 +25,7 @@ from .segment import (
     RawTurn,
     account,
     header_lines,
+    lines,
     question_reader,
     segment,
     split_bold_questions,
@@ -190,6 +191,8 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     meta = _metadata(page, header_text_lines)
     if layout and layout.title_from_heading and page.title:
         meta.update(_heading_metadata(page))
+    # A copy of the body without its page opens with the heading: the day it was held, not published.
+    opened_on = _opening_date(text, page.content, layout) if layout and not page.title else None
     region = None if layout and layout.national else collect.find_region(
         text, [meta.get("breadcrumb_line") or "", meta.get("title") or ""])
     area = options.area_code or (collect.area_codes().get(region) if region else None)
@@ -272,8 +275,10 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         "breadcrumb": meta.get("breadcrumb") or [],
         "region": region,
         "series": {"name": series[0], "number": series[1]} if series else None,
-        "organizer": collect.organizer(text[: turn_spans[0][1]] if turn_spans else text),
-        "held_on": meta.get("held_on") or (started_at.date() if started_at else None),
+        # The body names who holds it (欢迎参加市政府新闻办新闻发布会), else the site does (外交部).
+        "organizer": collect.organizer(text[: turn_spans[0][1]] if turn_spans else text)
+                     or (layout.official_organization if layout else None),
+        "held_on": meta.get("held_on") or opened_on or (started_at.date() if started_at else None),
         "started_at": started_at,
         "ended_at": next((t["at"] for t in reversed(turns) if t["at"]), None),
         "participants": cast.participants if cast else [],
@@ -466,6 +471,16 @@ def _heading_metadata(page: Page) -> dict[str, Any]:
     if held:
         meta["held_on"] = held
     return meta
+
+
+def _opening_date(text: str, content: Range, layout: Layout) -> date | None:
+    """The date of a body that opens with its heading, as text copies of a page do:
+    2013年11月29日，外交部发言人秦刚主持例行记者会。 → 2013-11-29."""
+    opening = next(iter(lines(text, content)), None)
+    if opening is None:
+        return None
+    line = text[opening[0]:opening[1]]
+    return collect.parse_date(line) if any(p.search(line) for p in layout.spokesperson) else None
 
 
 def _language(text: str) -> str | None:
