@@ -338,7 +338,7 @@ def _facts(text: str, raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> l
             answer_label=label in layout.answer_labels,
             named=bool(reading and reading.name),
             soft=label in layout.soft_labels,
-            asks_back=text[raw.body[0]:raw.body[1]].rstrip().endswith(("？", "?")),
+            asks_back=_last_character(text, raw.body) in ("？", "?"),
         ))
     return facts
 
@@ -348,6 +348,12 @@ def _introduction(text: str, turns: list[RawTurn], preamble: Range) -> str:
     parts = [text[preamble[0]:preamble[1]]]
     parts += [text[t.body[0]:t.body[1]] for t in turns[:3]]
     return "\n".join(parts)
+
+
+def _last_character(text: str, span: Range) -> str:
+    """The span's last character that is not white space ('' when there is none)."""
+    start, end = _strip(text, span)
+    return text[end - 1] if end > start else ""
 
 
 def _runs(text: str, spans: list[Range]) -> list[Range]:
@@ -476,7 +482,7 @@ def _heading_metadata(page: Page) -> dict[str, Any]:
 def _opening_date(text: str, content: Range, layout: Layout) -> date | None:
     """The date of a body that opens with its heading, as text copies of a page do:
     2013年11月29日，外交部发言人秦刚主持例行记者会。 → 2013-11-29."""
-    opening = next(iter(lines(text, content)), None)
+    opening = next(iter(lines(text, (content[0], min(content[1], content[0] + 800)))), None)
     if opening is None:
         return None
     line = text[opening[0]:opening[1]]
