@@ -406,10 +406,11 @@ def _read_markers(layout: Layout, text: str, content: tuple[int, int],
 LINE_END = re.compile("\n")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
 def line_starts(text: str) -> tuple[int, ...]:
-    """Where each line of the text starts: 0 and after every line end. Cached: the stages of a page
-    all ask about the same text (detection's four marker passes, then cues and closing lines)."""
+    """Where each line of the text starts: 0 and after every line end. Cached for one text: the
+    stages of a page all ask about its text (detection's four marker passes, then cues and closing
+    lines), and a cache of one keeps no earlier page (a 50 MB one) alive."""
     return (0, *(match.end() for match in LINE_END.finditer(text)))
 
 
