@@ -102,28 +102,20 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
         刚才我已经说过，我们坚决反对…        ← opens an answer turn
     A question whose first paragraph is not bold as a whole (`<B>问：</B>text`) is left alone;
     bold paragraphs after the first stay in the question, and `photos` (image lines) are skipped."""
-    known = names | layout.spokespersons
-    asks: dict[str, bool] = {}  # labels repeat (问, 追问): each is read once
-    added = []
+    asks_question = question_reader(layout, names, replies=False)
+    answers = []
     for marker, following in zip(markers, [*markers[1:], None], strict=False):
-        if marker.label not in asks:
-            reading = layout.read_label(marker.label, known) if marker.label else None
-            asks[marker.label] = bool(reading and reading.role == "journalist" and not reading.reply)
-        if not asks[marker.label]:
-            continue
-        line_start = text.rfind("\n", 0, marker.span[0]) + 1
-        end = following.span[0] if following else content[1]
-        at = find_plain_paragraph(text, (line_start, end), emphasis, photos)
-        if at is not None:
-            added.append(Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer"))
-    if not added:
-        return markers
-    return sorted([*markers, *added], key=lambda m: m.span[0])
+        if asks_question(marker):
+            at = find_plain_paragraph(text, _turn_lines(text, content, marker, following), emphasis, photos)
+            if at is not None:
+                answers.append(at)
+    return _with_answers(markers, answers)
 
 
-def question_reader(layout: Layout, names: frozenset[str] = frozenset()) -> Callable[[Marker], bool]:
+def question_reader(layout: Layout, names: frozenset[str] = frozenset(),
+                    replies: bool = True) -> Callable[[Marker], bool]:
     """Whether a marker opens a question: a cue that says so (会后有记者问及：) or a label the layout
-    reads as a journalist's (问, 法新社记者); labels repeat on a page, so each is read once."""
+    reads as a journalist's (问, 法新社记者; with `replies`, also 记者解释); each label is read once."""
     known = names | layout.spokespersons
     asks: dict[str, bool] = {}
 
@@ -132,10 +124,24 @@ def question_reader(layout: Layout, names: frozenset[str] = frozenset()) -> Call
             return marker.kind == "question"
         if marker.label not in asks:
             reading = layout.read_label(marker.label, known)
-            asks[marker.label] = reading is not None and reading.role == "journalist"
+            asks[marker.label] = (reading is not None and reading.role == "journalist"
+                                  and (replies or not reading.reply))
         return asks[marker.label]
 
     return asks_question
+
+
+def _turn_lines(text: str, content: Range, marker: Marker, following: Marker | None) -> Range:
+    """A marker's turn from the start of its line to the next marker (or the content's end)."""
+    return text.rfind("\n", 0, marker.span[0]) + 1, following.span[0] if following else content[1]
+
+
+def _with_answers(markers: list[Marker], starts: list[int]) -> list[Marker]:
+    """The markers with an unlabelled answer marker added at each start."""
+    if not starts:
+        return markers
+    added = [Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer") for at in starts]
+    return sorted([*markers, *added], key=lambda m: m.span[0])
 
 
 def split_inline_answers(text: str, content: Range, markers: list[Marker], photos: frozenset[Range],
@@ -147,19 +153,15 @@ def split_inline_answers(text: str, content: Range, markers: list[Marker], photo
         问：据美国大学预修课程考试…
     `photos` (image lines) are not paragraphs."""
     asks_question = question_reader(layout, names)
-    added = []
+    answers = []
     for marker, following in zip(markers, [*markers[1:], None], strict=False):
         if not asks_question(marker) or (following is not None and not asks_question(following)):
             continue
-        line_start = text.rfind("\n", 0, marker.span[0]) + 1
-        end = following.span[0] if following else content[1]
-        paragraphs = [line for line in lines(text, (line_start, end)) if _strip_line(text, line) not in photos]
+        turn = _turn_lines(text, content, marker, following)
+        paragraphs = [line for line in lines(text, turn) if _strip_line(text, line) not in photos]
         if len(paragraphs) > 1:
-            at = _strip_line(text, paragraphs[1])[0]
-            added.append(Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer"))
-    if not added:
-        return markers
-    return sorted([*markers, *added], key=lambda m: m.span[0])
+            answers.append(_strip_line(text, paragraphs[1])[0])
+    return _with_answers(markers, answers)
 
 
 def find_plain_paragraph(text: str, span: Range, emphasis: Sequence[Range], photos: frozenset[Range]) -> int | None:
