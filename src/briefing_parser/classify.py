@@ -31,9 +31,15 @@ class TurnFacts:
     named: bool = False  # an official labelled with a name (耿爽：…)
     soft: bool = False  # a bare reporter label (记者, Journalist) that may answer back in a dialogue
     asks_back: bool = False  # the turn ends with a question mark: from an official, a question back
+    asks: bool = False  # a speaker the page does not explain who puts a question (a legislator: 黃潔貞：關注…)
+    greets: bool = False  # 女士们、先生们，大家上午好  Ladies and gentlemen, good morning
+    closes: bool = False  # 本场新闻发布会到此结束  That's the end of today's press conference
+    replies: bool = False  # opens as an answer: 关于这个问题，…  您的第一个问题，…  (its question is not on the page)
+    presides: bool = False  # an official who holds the conference and opens it (国防部、国台办发言人)
 
 
-def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKind], list[Pairing]]:
+def classify(roles: list[Role], facts: Sequence[TurnFacts],
+             descending: bool = False) -> tuple[list[TurnKind], list[Pairing]]:
     """Kinds and exchanges from the sequence of speaker roles.
 
     host: the first turn `opening`, the last `closing`, any other `transition`;
@@ -41,21 +47,32 @@ def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKi
     journalist: `question` (each its own exchange; a follow-up, 追问 / Follow-up, `follows` the last), `other`
     for a reply inside a dialogue (after the spokesperson asks back: a named interjection, or an answer
     ending in a question mark); unknown or interpreter: `other`. Cues and closing lines keep
-    the kind their layout gives them.
+    the kind their layout gives them. A live blog printed newest first (`descending`) is read from its end.
     """
+    if descending:
+        last = len(roles) - 1
+        backwards, pairs = classify(roles[::-1], list(facts)[::-1])
+        for pairing in pairs:
+            pairing.questions = sorted(last - i for i in pairing.questions)
+            pairing.answers = sorted(last - i for i in pairing.answers)
+        return backwards[::-1], sorted(pairs, key=lambda p: min(p.questions + p.answers))
     dialogue = [_is_dialogue(facts, roles, i) for i in range(len(roles))]
     kinds: list[TurnKind] = []
     pairings: list[Pairing] = []
     open_exchange = False  # a question waits for answers (closed by a closing turn)
     in_dialogue = False  # the spokesperson has asked back (耿爽：你是哪家媒体的？)
-    last = len(roles) - 1
+    opened = False  # the conference has been opened (the host's welcome, or an official's greeting)
     for index, role in enumerate(roles):
         fact = facts[index]
-        if fact.kind == "closing":
+        if role == "host" and not opened and not pairings and fact.greets:
+            kinds.append("opening")  # first, even where one line holds the whole conference
+            opened = True
+        elif fact.kind == "closing" or (role == "host" and fact.closes):
             kinds.append("closing")
             open_exchange = in_dialogue = False
         elif role == "host":
-            kinds.append("opening" if index == 0 else "closing" if index == last else "transition")
+            kinds.append("transition")
+            opened = True
         elif role == "official":
             if dialogue[index]:
                 kinds.append("other")
@@ -65,13 +82,22 @@ def classify(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKi
                 pairings[-1].answers.append(index)
                 # 答：…你还提到了那两个加拿大公民的案件，是吗？ → 记者：是的。 is a reply, not a question.
                 in_dialogue = fact.asks_back
+            elif fact.replies:  # the page begins inside the conference, after the question
+                kinds.append("answer")
+                pairings.append(Pairing([], [index]))
+                open_exchange = True
             else:
-                kinds.append("statement")
-        elif role == "journalist":
+                kinds.append("opening" if fact.presides and index == 0 else "statement")
+                opened = opened or fact.greets
+        elif role == "journalist" or fact.asks:
             # 记者：NHK。 answers 耿爽：你是哪家媒体的？ back, but 记者：第二个问题，…你能否证实？ after
             # 你的下一个问题是什么？ asks: a reporter's turn in a dialogue is a reply unless it asks.
             if fact.reply or (in_dialogue and fact.soft and not fact.asks_back):
                 kinds.append("other")
+            elif pairings and open_exchange and not pairings[-1].answers and pairings[-1].questions \
+                    and kinds[-1] == "question":
+                kinds.append("question")  # asked again before any answer (the same question in English)
+                pairings[-1].questions.append(index)
             else:
                 kinds.append("question")
                 pairings.append(Pairing([index], follow_up=fact.follow_up and bool(pairings)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -331,6 +332,30 @@ def heading_date(title: str, image_names: list[str]) -> date | None:
         return date(year, month, dom) if year else None
     except ValueError:
         return None
+
+
+# A date with its year as pages print them in English: July 27, 2023  Mar 15,2015  Sunday, March 4, 2012
+EN_FULL_DATE = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,\s*"
+    r"(?P<year>(?:19|20)\d{2})\b"
+)
+
+
+def first_date(text: str) -> date | None:
+    """The first full date a text prints (2016-03-11, 2012年7月3日, 2017.03.15, Mar 15,2015): the page's date
+    where no header line gives one."""
+    found: list[tuple[int, date]] = []
+    if zh := next(((m.start(), day) for m in ZH_DATE.finditer(text) if (day := parse_date(m.group(0)))), None):
+        found.append(zh)
+    for match in EN_FULL_DATE.finditer(text):
+        with suppress(ValueError):
+            found.append((match.start(), date(int(match["year"]), MONTHS_BY_ABBREVIATION[match["month"][:3]],
+                                              int(match["day"]))))
+            break
+    return min(found)[1] if found else None
+
+
+MONTHS_BY_ABBREVIATION = {m[:3]: i for m, i in MONTHS.items()}
 
 
 def check_markers(turns: Sequence[Mapping[str, Any]], published: date | None) -> list[Diagnostic]:

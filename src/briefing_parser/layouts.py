@@ -9,9 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import repeat
+from typing import TYPE_CHECKING
 
 from . import lexicon
 from .schema import Role, TurnKind
+
+if TYPE_CHECKING:  # the stages import this module: layouts call them, they never call layouts back
+    from .classify import TurnFacts
+    from .segment import Range, RawTurn, Reading
+    from .speakers import Cast
 
 # White space that pages put inside markers: ASCII, NBSP (&nbsp;), U+3000 and the en/em spaces.
 SPACE = r"[ \t\u00a0\u3000\u2002\u2003]"
@@ -58,8 +64,6 @@ class Layout:
     container_selectors: tuple[str, ...] = ()
     # Fewest markers a page must have for this layout to be detected.
     min_markers: int = 2
-    # The labels a layout without `strict_labels` accepts (None: any the marker rule matches).
-    label_shape: re.Pattern[str] | None = None
     # --- label rules (layouts whose every label must be read by them: `strict_labels`) ---
     strict_labels: bool = False
     # Follow-up labels by pattern: 追问一, 彭博社记者追问, Follow-up question.
@@ -91,6 +95,9 @@ class Layout:
     detect_labels: re.Pattern[str] | None = None
     # A page heading of this site: a page that matches it but has no markers is not a transcript.
     site: re.Pattern[str] | None = None
+    # Words that every page of the site carries somewhere (its name, its spokespersons): a page without
+    # them is no page of the site, whatever labels it shares with it, and the general layout reads it.
+    claim: re.Pattern[str] | None = None
     # The page heading (`Page.title`) is the title; the header lines are navigation.
     title_from_heading: bool = False
     # Questions are set in bold and answers are not: a paragraph that is not bold after a question
@@ -107,8 +114,6 @@ class Layout:
         """What the label says under this layout's rules; None when it is no label of the layout
         (记者笑, First) and its line is text."""
         if not self.strict_labels:
-            if self.label_shape and not self.label_shape.fullmatch(label):
-                return None
             return LabelReading(self.fixed_roles.get(label), follow_up=label in self.follow_up_labels)
         follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
         if label in self.fixed_roles:
@@ -140,6 +145,27 @@ class Layout:
     def cue_patterns(self, names: frozenset[str]) -> tuple[tuple[re.Pattern[str], Cue], ...]:
         """The cues compiled for one page's spokesperson names (a cue without `{name}` needs none)."""
         return compile_cues(self.cues, names)
+
+    # --- hooks: what a layout does at each step; a layout that reads pages otherwise overrides them ---
+
+    def claims(self, text: str) -> bool:
+        """Whether the page is this site's (it carries the site's words), or the layout is of no one site."""
+        return self.claim is None or self.claim.search(text) is not None
+
+    def read(self, text: str, content: Range, names: frozenset[str],
+             matches: tuple[re.Match[str], ...] | None) -> Reading:
+        """The page's turn markers under this layout's rules."""
+        from .segment import Reading, tokenize
+
+        markers = tokenize(text, content, self, names, matches)
+        return Reading(markers, count=len(markers))
+
+    def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
+             speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
+        """Who speaks each turn, and what its label says beyond that, under this layout's rules."""
+        from .speakers import cast
+
+        return cast(self, text, turns, preamble, speaker, names)
 
 
 @lru_cache(maxsize=64)
@@ -201,33 +227,6 @@ TIMESTAMP = register(Layout(
 ))
 
 
-# Transcripts of other government sites (文字实录): a paragraph opens with the speaker and a colon,
-#   主持人：各位记者朋友，大家上午好！      【主持人】欢迎…      张三：谢谢主持人。
-#   市教育局局长张三：…      人民日报记者：请问…      泰安广播电视台记者：…
-# Who a label is comes from the host's introduction (officials) and from outlet names (journalists);
-# only 主持人 lines and outlet-记者 lines count as evidence for the layout, so a page where a few
-# sentences end in a colon (我想强调几点：) is not taken for one. Registered before the Foreign
-# Ministry layouts, which read the same 记者 labels and win ties.
-COLON = register(Layout(
-    name="colon",
-    marker=re.compile(
-        rf"^{SPACE}*【?(?P<label>主持人|[^\s：:，,。！!？?；;、（()“\"'*＊\d【】][^\s：:，,。！!？?；;、（）()“”\"【】]{{1,23}}?)"
-        rf"(?:】{SPACE}*[：:]?|{SPACE}*[：:]){SPACE}*",
-        re.MULTILINE,
-    ),
-    fixed_roles={"主持人": "host", "主持": "host", "翻译": "interpreter", "现场翻译": "interpreter"},
-    # A label is the host, a journalist (…记者), a name (张三), or a title and a name (市教育局副局长李四);
-    # any other line ending in a colon (具体安排如下：) is a sentence.
-    label_shape=re.compile(
-        r"主持人?|翻译|现场翻译|.{1,20}记者|[\u4e00-\u9fff]{2,3}"
-        rf"|.{{1,30}}(?:{'|'.join(lexicon.TITLE_ENDINGS)})[\u4e00-\u9fff]{{2,3}}"
-    ),
-    container_selectors=TIMESTAMP.container_selectors,
-    detect_labels=re.compile(r"主持人?|[^\s]{2,20}记者"),
-    min_markers=3,
-))
-
-
 # --- The Ministry of Foreign Affairs' regular press conferences (www.fmprc.gov.cn), 2013-2020 ---
 
 _HAN = "\u4e00-\u9fff"
@@ -286,6 +285,7 @@ MFA_QA = register(Layout(
     strict_labels=True,
     detect_labels=re.compile(r"问|答|追问.?"),
     site=re.compile(r"外交部发言人|中华人民共和国外交部"),
+    claim=re.compile("外交部|" + "|".join(sorted(lexicon.MFA_SPOKESPERSONS_ZH))),
     title_from_heading=True,
     bold_questions=True,
     inline_answers=True,
@@ -343,6 +343,7 @@ MFA_EN_QA = register(Layout(
     strict_labels=True,
     detect_labels=re.compile(r"Q|A|Follow.*|.*[Jj]ournalist.*|Reporter"),
     site=re.compile(r"Foreign Ministry Spokesperson|Ministry of Foreign Affairs, the People's Republic of China"),
+    claim=re.compile("Foreign Ministry|Ministry of Foreign Affairs|" + "|".join(sorted(lexicon.MFA_SPOKESPERSONS_EN))),
     title_from_heading=True,
     bold_questions=True,
     inline_answers=True,
@@ -366,6 +367,7 @@ class Detection:
     layout: Layout | None
     count: int = 0
     matches: tuple[re.Match[str], ...] | None = None
+    reading: Reading | None = None  # the page as the layout read it, where detection had to read it whole
 
 
 def detect(text: str, content: tuple[int, int], heading: str | None = None) -> Detection:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 import regex
 
@@ -67,7 +69,12 @@ DATELINE = re.compile(
     r"|来源\s*[:：于]|信息来源|作者\s*[:：]|浏览次数|阅读次数|点击[数量率]|字号"
 )
 LIVE_LABEL = re.compile(r"^\s*(?:图文直播|文字直播|视频直播|文字实录|图文实录|现场实录)\s*[—\-:：]*\s*$")
-TITLE_WORDS = re.compile(r"发布会|记者会|吹风会|实录|答记者问|Press Conference|Briefing", re.I)
+# A photo's caption, which names the conference without being the page's title: 图为吹风会现场。中国网 郑亮 摄
+CAPTION = re.compile(r"^\s*图为|摄\)?\s*$|\(.{0,12}摄\)")
+# A sentence, which a title is not: 9月28日下午,国防部举行例行记者会,国防部新闻局局长… or …答记者问。
+SENTENCE = re.compile(r"[。]|[，,].*[，,]")
+TITLE_WORDS = re.compile(r"发布会|發布會|發佈會|记者会|記者會|吹风会|吹風會|见面会|見面會|实录|實錄|答记者问|答記者問"
+                         r"|答问|答問|发言全文|發言全文|Press Conference|Briefing", re.I)
 # What every line that a header rule matches holds: an arrow (BREADCRUMB), a digit (a date of DATELINE),
 # the first character of one of DATELINE's words (来源, 作者, 浏览, 阅读, 点击, 字号), of LIVE_LABEL's
 # (直播, 实录), or a title word. One C-level scan each finds the few lines worth trying the rules on.
@@ -96,6 +103,12 @@ MFA_SPOKESPERSONS_ZH = frozenset({"秦刚", "洪磊", "华春莹", "陆慷", "�
 MFA_SPOKESPERSONS_EN = frozenset({"Qin Gang", "Hong Lei", "Hua Chunying", "Lu Kang", "Geng Shuang", "Zhao Lijian",
                                   "Wang Wenbin"})
 
+# A host's first words, and the words that end a conference (on folded text).
+GREETS = re.compile(r"女士们|先生们|大家(?:上午|下午|晚上)?好|各位.{0,8}朋友|欢迎|Ladies and gentlemen"
+                    r"|[Gg]ood (?:morning|afternoon|evening)|Welcome|Friends from the (?:press|media)")
+CLOSES = re.compile(r"(?:发布会|记者会|吹风会|见面会)(?:就|现在)?(?:到此结束|到此为止|到这里|圆满结束)"
+                    r"|今天(?:就)?到这里|That(?:'s| is|’s) the end of|(?:This|That) concludes|concludes (?:today|this)")
+
 # Parts of a multi-part question, at a sentence start: 第一，28日，美方称… / 第二个问题，… /
 # "First, …  Second, …" / "My first question is …". Numbers in ORDINALS.
 QUESTION_PART = regex.compile(
@@ -115,3 +128,44 @@ ANSWER_PART = regex.compile(
 )
 ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
             "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+# Labels and word lists are matched folded to simplified characters (記者 as 记者, 發言人 as 发言人,
+# 國臺辦 as 国台办); `text` keeps what the page wrote. tools/make_fold_table.py makes the table from OpenCC's.
+@lru_cache(maxsize=1)
+def _to_simplified() -> dict[int, str]:
+    rows = resources.files(__package__).joinpath("data/traditional.tsv").read_text(encoding="utf-8").splitlines()
+    return {ord(row[0]): row[2] for row in rows if len(row) == 3}
+
+
+# Pinyin that a reprint left after each character: 張業(yè)遂, 國(guó)臺(tái)辦.
+PINYIN_RESIDUE = re.compile(r"\([a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}\)")
+
+
+def fold(value: str) -> str:
+    """A label as the word lists spell it: simplified, without pinyin residue (國(guó)臺(tái)辦 → 国台办)."""
+    if "(" in value:
+        value = PINYIN_RESIDUE.sub("", value)
+    return value.translate(_to_simplified())
+
+
+# Words that end a title in a speaker label (国务院新闻办新闻局副局长 胡凯红, 財政司司長, 立法议员陈虹),
+# longest first.
+TITLE_WORD = re.compile("|".join(sorted({
+    *TITLE_ENDINGS, "新闻发言人", "总理", "副总理", "行政长官", "司长", "署长", "关长", "省长", "副省长", "州长",
+    "旗长", "镇长", "乡长", "村长", "议员", "代表", "专员", "监察专员", "首席专家", "总裁", "总师", "总工", "成员",
+    "特首", "署理", "主播", "大校", "上校", "少将", "中将", "秘书", "干事", "参事", "顾问", "医生", "院士", "编辑",
+    "副主编", "主编",
+}, key=len, reverse=True)))
+
+# Common Chinese surnames (the first character of a name in a label: 杨建全, 安峰山, 續梅 folded to 续梅),
+# and the compound ones; a label such as 消息提醒 or 行政长官 opens with no surname.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝续寿衣郁傅"
+)
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
+                               "夏侯", "端木", "长孙", "宇文", "林郑"})

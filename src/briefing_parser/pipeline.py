@@ -17,22 +17,24 @@ from . import layouts as layout_registry
 from .classify import TurnFacts, classify, question_parts
 from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
+from .general import GENERAL
 from .html import Page, extract, from_text
 from .layouts import Detection, Layout
 from .schema import Briefing, Diagnostic, SegmentKind
 from .segment import (
     Range,
     RawTurn,
+    Reading,
     account,
+    descending,
     header_lines,
     lines,
     question_reader,
     segment,
     split_bold_questions,
     split_inline_answers,
-    tokenize,
 )
-from .speakers import Cast, identify, identify_by_labels, roster
+from .speakers import Cast
 
 log = logging.getLogger(__name__)
 
@@ -133,14 +135,12 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     text = page.text
 
     # --- Layout and turns -------------------------------------------------------------------------
-    detection = _choose_layout(page, options, diagnostics)
-    layout = detection.layout
-    site = None
-    if layout is None and page.is_html:
-        site = layout = layout_registry.recognize(page.title, text[:page.content[0]] + text[page.content[1]:])
+    detection, site = _choose_layout(page, options, diagnostics)
+    layout = detection.layout or site
     speaker = layout.speaker(page.title, text, page.content) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
-    markers = tokenize(text, page.content, layout, names, detection.matches) if layout else []
+    reading = detection.reading or (layout.read(text, page.content, names, detection.matches) if layout else Reading())
+    markers = reading.markers
     # A page of a known site with too few markers for detection: one question (有记者问：… 答：…) makes
     # it a transcript; without a question it is an announcement (发表谈话), its text one statement.
     not_transcript = site is not None and not any(map(question_reader(site, names), markers))
@@ -164,28 +164,30 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             "layout.not_a_transcript",
             f"a {layout.name if layout else ''} page without question or answer markers (a statement or an "
             "announcement); its text is one turn"))
+    elif layout is None and lexicon.TITLE_WORDS.search(lexicon.fold(text)):  # 新聞發(fā)布會 too
+        diagnostics.append(diagnostic(
+            "layout.not_a_transcript", "the page speaks of a press conference but labels no speakers (a report, "
+            "a notice or a list); its text is kept as one turn"))
     elif layout is None and text.strip():
         diagnostics.append(diagnostic(
-            "layout.unknown", "no known layout's markers were found; the text is kept as one turn"))
+            "layout.unknown", "no speaker labels of any form were found; the text is kept as one turn"))
 
     header_before = (0, page.content[0])
     head_lines, other_lines = header_lines(text, preamble)
-    # A photo above the first question is an image, not stray text.
-    other_lines = [line for line in other_lines if _strip(text, line) not in photos]
+    # A photo above the first question is an image, and a metadata line the layout read is header: no stray text.
+    known = photos | set(reading.header)
+    other_lines = [line for line in other_lines if _strip(text, line) not in known and line not in known]
     chrome_header, chrome_rest = header_lines(text, header_before)
     header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
     # --- Who speaks, and what kind of turn each is -------------------------------------------------
     cast: Cast | None = None
-    if layout and layout.strict_labels:
-        cast = identify_by_labels(raw_turns, layout, speaker, names)
-    elif layout:
-        officials = roster(_introduction(text, raw_turns, preamble), [m.label for m in markers])
-        cast = identify(raw_turns, layout, officials)
-    if cast is not None:
+    turn_facts: list[TurnFacts] = []
+    if layout:
+        cast, turn_facts = layout.cast(text, raw_turns, preamble, page.title, speaker, names)
         diagnostics += cast.diagnostics
     roles = [cast.turn_role(i) for i in range(len(raw_turns))] if cast else []
-    kinds, pairings = classify(roles, _facts(text, raw_turns, cast, layout) if cast and layout else [])
+    kinds, pairings = classify(roles, turn_facts, descending=descending(raw_turns))
 
     # --- Metadata (page header, title, first turns), images, contacts ------------------------------
     meta = _metadata(page, header_text_lines)
@@ -201,8 +203,11 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     images = collect.images_in(text, [*turn_spans, *(other_lines or [])], page.images)
     phones = [p for span in turn_spans for p in collect.phones(text, span[0], span[1], area)]
 
-    published = meta.get("published") or meta.get("held_on")
-    turns = _turns(text, raw_turns, turn_spans, roles, kinds, cast, images, published)
+    # Without a dateline, the first date the page prints (a stamp, a lead's date) is its date, unless the body
+    # opens with its heading, which dates the conference.
+    published = meta.get("published") or meta.get("held_on") or (
+        None if opened_on else collect.first_date(text[page.content[0]:page.content[1]]))
+    turns = _turns(text, raw_turns, turn_spans, roles, kinds, cast, images, reading.stamps, published)
     if not raw_turns and text[page.content[0]:page.content[1]].strip():
         turns = [_whole_text_turn(text, page.content)]
         preamble, other_lines = (page.content[0], page.content[0]), []
@@ -230,10 +235,10 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             "id": f"q{n}",
             "question_turn_ids": [turns[i]["id"] for i in pairing.questions],
             "answer_turn_ids": [turns[i]["id"] for i in pairing.answers],
-            "outlet_id": _outlet_of(cast, pairing.questions[0]),
+            "outlet_id": _outlet_of(cast, pairing.questions[0]) if pairing.questions else None,
             "follows": f"q{n - 1}" if pairing.follow_up and n > 1 else None,
             "parts": question_parts(text, turn_spans[pairing.questions[0]],
-                                    [turn_spans[i] for i in pairing.answers]),
+                                    [turn_spans[i] for i in pairing.answers]) if pairing.questions else [],
         }
         for n, pairing in enumerate(pairings, 1)
     ]
@@ -244,7 +249,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
             "segment.text_before_first_marker",
             f"text before the first marker is not a turn: {text[s:e][:40]!r}", span=(s, e)))
     claims: list[tuple[SegmentKind, Range]] = []
-    claims += [("header", span) for span in chrome_header + head_lines]
+    claims += [("header", span) for span in chrome_header + head_lines + reading.header]
     # The chrome's lines that are not header (a site's menu: Home, The Ministry, …) are one segment
     # per run of lines, not one per line: half of an MFA page's segments were menu lines.
     claims += [("boilerplate", span) for span in _runs(text, chrome_rest)]
@@ -253,6 +258,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
         if turn["marker_span"]:
             claims.append(("marker", _range(turn["marker_span"])))
     claims += [("turn", raw.body) for raw in raw_turns] or [("turn", _range(t["span"])) for t in turns]
+    claims += [("marker", span) for span in reading.stamps]
     claims += [("image", img.span) for img in images]
     claims += [("contact", p.span) for p in phones]
     claims.append(("boilerplate", footer))
@@ -306,13 +312,28 @@ def _range(span: Mapping[str, int]) -> Range:
     return span["start"], span["end"]
 
 
-def _choose_layout(page: Page, options: ParseOptions, diagnostics: list[Diagnostic]) -> Detection:
+def _choose_layout(page: Page, options: ParseOptions,
+                   diagnostics: list[Diagnostic]) -> tuple[Detection, Layout | None]:
+    """The layout that reads the page, and the site whose profile knows a page without enough markers.
+
+    The forced layout; else the profile whose markers the page has most, where the page is that site's;
+    else the site that the heading or the navigation names; else the general layout, where it reads at
+    least as many labels as any profile."""
     if options.layout:
-        forced = layout_registry.get(options.layout)
+        forced = GENERAL if options.layout == GENERAL.name else layout_registry.get(options.layout)
         if forced is not None:
-            return Detection(forced)
+            return Detection(forced), None
         diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
-    return layout_registry.detect(page.text, page.content)
+    text = page.text
+    found = layout_registry.detect(text, page.content)
+    if found.layout is not None and found.layout.claims(text):
+        return found, None
+    if found.layout is None and page.is_html:
+        site = layout_registry.recognize(page.title, text[:page.content[0]] + text[page.content[1]:])
+        if site is not None:
+            return found, site
+    general = GENERAL.read(text, page.content, frozenset(), None)
+    return (Detection(GENERAL, general.count, reading=general) if general.count else found), None
 
 
 def _has_words(text: str, span: Range, page: Page) -> bool:
@@ -377,15 +398,17 @@ def _strip(text: str, span: Range) -> Range:
 
 
 def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Any], kinds: list[Any],
-           cast: Any, images: list[Any], published: date | None) -> list[dict[str, Any]]:
-    """The turns as dicts with the fields of `Turn` (validated with the whole Briefing)."""
+           cast: Any, images: list[Any], stamps: list[Range], published: date | None) -> list[dict[str, Any]]:
+    """The turns as dicts with the fields of `Turn` (validated with the whole Briefing); image names and
+    stamps printed after an entry are not its words."""
     turns = []
-    image_starts = [img.span[0] for img in images]
+    holes = sorted([img.span for img in images] + stamps)
+    hole_starts = [start for start, _ in holes]
     for index, (raw, span) in enumerate(zip(raw_turns, spans, strict=True)):
         marker = raw.marker
-        # Images are in text order: bisect instead of scanning all of them for every turn.
-        own_images = images[bisect_left(image_starts, span[0]):bisect_left(image_starts, span[1])]
-        paragraphs = _paragraphs(text, span, [img.span for img in own_images])
+        # Holes are in text order: bisect instead of scanning all of them for every turn.
+        own = holes[bisect_left(hole_starts, span[0]):bisect_left(hole_starts, span[1])]
+        paragraphs = _paragraphs(text, span, own)
         day = collect.parse_date(marker.date) if marker and marker.date else published
         turns.append({
             "id": f"t{index + 1}",
@@ -451,7 +474,8 @@ def _metadata(page: Page, header: list[str]) -> dict[str, Any]:
         if "breadcrumb" not in meta and lexicon.BREADCRUMB.search(line):
             parts = [p.strip() for p in lexicon.BREADCRUMB_SPLIT.split(line) if p.strip()]
             meta["breadcrumb"], meta["breadcrumb_line"] = parts, line
-        elif "title" not in meta and lexicon.TITLE_WORDS.search(line) and not lexicon.LIVE_LABEL.match(line):
+        elif "title" not in meta and lexicon.TITLE_WORDS.search(line) and not lexicon.LIVE_LABEL.match(line) \
+                and not lexicon.CAPTION.search(line) and not lexicon.SENTENCE.search(line):
             meta["title"] = line.strip()
         if "published" not in meta and lexicon.DATELINE.search(line):
             meta["published"] = collect.parse_date(line)

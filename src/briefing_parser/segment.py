@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import lexicon
 from .layouts import Layout, line_matches
@@ -30,6 +31,16 @@ class Marker:
     kind: TurnKind | None = None
 
 
+@dataclass
+class Reading:
+    """A layout's reading of a page: the turn markers, and the spans around them that are no turn's words."""
+
+    markers: list[Marker] = field(default_factory=list)
+    stamps: list[Range] = field(default_factory=list)  # stamps printed after their entry: its time, not its words
+    header: list[Range] = field(default_factory=list)  # metadata lines read as header (主持人：胡强强 …, 嘉宾：…)
+    count: int = 0  # labels read, the evidence for the layout
+
+
 @dataclass(frozen=True)
 class RawTurn:
     """A marker (None for unlabelled text) and the body that runs to the next marker."""
@@ -51,7 +62,7 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     for match in matches:
         groups = match.groupdict()
         label = (groups.get("label") or "").strip()
-        if layout.strict_labels or layout.label_shape:
+        if layout.strict_labels:
             if label not in readable:
                 readable[label] = layout.read_label(label, known) is not None
             if not readable[label]:
@@ -200,6 +211,15 @@ def _strip_line(text: str, line: Range) -> Range:
     value = text[line[0]:line[1]]
     start = line[0] + len(value) - len(value.lstrip())
     return start, start + len(value.strip())
+
+
+CLOCK_PARTS = re.compile(r"\d+")  # 12:47 → 12, 47
+
+
+def descending(turns: list[RawTurn]) -> bool:
+    """Whether the turns are a live blog printed newest first: their stamped markers go back in time."""
+    clocks = [tuple(map(int, CLOCK_PARTS.findall(t.marker.time))) for t in turns if t.marker and t.marker.time]
+    return len(clocks) >= 3 and clocks[0] > clocks[-1] and all(a >= b for a, b in itertools.pairwise(clocks))
 
 
 def segment(text: str, content: Range, markers: list[Marker]) -> tuple[Range, list[RawTurn], Range]:

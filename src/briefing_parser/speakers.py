@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 import regex
 
 from . import lexicon
+from .classify import TurnFacts
 from .errors import diagnostic
 from .layouts import LabelReading, Layout
 from .schema import Diagnostic, Outlet, Participant, Role
-from .segment import RawTurn
+from .segment import Range, RawTurn
 
 # A personal name: 2-4 Han characters (杨建全, 柳斌), or a capitalized English name (Zhao Lijian).
 PERSON_NAME = regex.compile(r"^(?:\p{Han}{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})$")
@@ -46,12 +47,15 @@ class Cast:
     # Roles of turns that have no participant (an unnamed spokesperson's statement).
     role_of_turn: dict[int, Role] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)  # participant key or outlet name → id
+    _roles: dict[str, Role] = field(default_factory=dict)  # participant id → role
+    first_turn: dict[str, int] = field(default_factory=dict)  # participant key → its first turn, where kept
 
     def participant(self, key: str, **fields: object) -> str:
         """The id of the participant known by `key` (`outlet:法新社`, `name:杨建全`), made on first use."""
         if key not in self._ids:
             self._ids[key] = f"p{len(self.participants) + 1}"
             self.participants.append(Participant(id=self._ids[key], **fields))
+            self._roles[self._ids[key]] = self.participants[-1].role
         return self._ids[key]
 
     def journalist(self, label: str, outlet: str) -> str:
@@ -71,9 +75,7 @@ class Cast:
 
     def role(self, participant_id: str | None) -> Role:
         """The role of a participant id, `unknown` for None."""
-        if participant_id is None:
-            return "unknown"
-        return next(p.role for p in self.participants if p.id == participant_id)
+        return "unknown" if participant_id is None else self._roles[participant_id]
 
 
 def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
@@ -198,3 +200,37 @@ def _introduced(cast: Cast, official: Official, label: str) -> str:
     return cast.participant(f"name:{official.name}", name=official.name, label=label, role="official",
                             title=official.title, organization=official.organization,
                             honorific=official.honorific)
+
+
+def cast(layout: Layout, text: str, turns: list[RawTurn], preamble: Range, speaker: str | None,
+         names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
+    """Who speaks under a site profile's rules: labels that say who speaks (`strict_labels`), else the
+    roster from the host's introduction; and what each turn's label or cue says beyond its role."""
+    if layout.strict_labels:
+        found = identify_by_labels(turns, layout, speaker, names)
+    else:
+        introduction = "\n".join([text[preamble[0]:preamble[1]], *(text[t.body[0]:t.body[1]] for t in turns[:3])])
+        found = identify(turns, layout, roster(introduction, [t.marker.label for t in turns if t.marker]))
+    return found, facts(text, turns, found, layout)
+
+
+def facts(text: str, turns: list[RawTurn], found: Cast, layout: Layout) -> list[TurnFacts]:
+    """What each turn's label or cue (and its first and last words) says beyond its role."""
+    result = []
+    for index, raw in enumerate(turns):
+        marker = raw.marker
+        reading = found.readings[index] if index < len(found.readings) else None
+        label = marker.label if marker else ""
+        body = text[raw.body[0]:raw.body[1]].rstrip()
+        result.append(TurnFacts(
+            follow_up=reading.follow_up if reading else label in layout.follow_up_labels,
+            reply=bool(reading and reading.reply),
+            kind=marker.kind if marker else None,
+            answer_label=label in layout.answer_labels,
+            named=bool(reading and reading.name),
+            soft=label in layout.soft_labels,
+            asks_back=body.endswith(("？", "?")),
+            greets=lexicon.GREETS.search(body, 0, 200) is not None,
+            closes=lexicon.CLOSES.search(body, max(0, len(body) - 120)) is not None,
+        ))
+    return result
