@@ -185,6 +185,21 @@ def test_text_and_html_agree() -> None:
         i.model_dump(exclude={"span", "src"}) for i in html.images]
 
 
+@pytest.mark.parametrize("template", ["live", "table", "strong", "clock"])
+def test_live_text_templates_agree_with_the_text(template: str) -> None:
+    """The reference page in the templates of tools/make_live_blog_html.py: live-blog items, table rows,
+    <strong>10:00 主持人：</strong> before the words, 10：00　主持人 with the time alone."""
+    text, page = parse_file(SEED_TXT), parse_file(FIXTURES / f"taian-2023-03-31.{template}.html")
+    assert [(t.at, t.label, t.role, t.kind, t.text) for t in page.turns] == [
+        (t.at, t.label, t.role, t.kind, t.text) for t in text.turns]
+    assert [(x.question_turn_ids, x.answer_turn_ids) for x in page.exchanges] == [(["t5"], ["t6"]), (["t7"], ["t8"])]
+    officials = {p.name: p.title for p in page.participants if p.role == "official"}
+    assert officials == EXPECTED_OFFICIALS
+    assert [(i.filename, i.turn_id) for i in page.images] == EXPECTED_IMAGES
+    assert [c.e164 for c in page.contacts] == ["+865386991152"]
+    assert page.diagnostics == []
+
+
 def test_golden_json() -> None:
     """The whole document, field for field. Regenerate with UPDATE_GOLDEN=1 and review the diff."""
     got = json.loads(parse_file(SEED_TXT).model_dump_json())

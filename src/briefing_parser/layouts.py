@@ -206,15 +206,17 @@ def register(layout: Layout) -> Layout:
 # The reference layout (泰安 图文直播): a line that holds a date, a time and the speaker, e.g.
 #   2023-03-31\u00a0 10:01\u00a0\u00a0\u00a0 杨建全
 #   2023/3/31 10:01:30 市科技局党组书记 杨建全       10：01 主持人
+# or the three on lines of their own, as the cells of a table row give them (2023-03-31 / 10:01 / 杨建全).
 # The label is short and has no sentence punctuation, so a sentence that starts with a date is
 # not a marker ("2023-03-31 10:00，会议开始。").
+_STAMP_GAP = rf"(?:{SPACE}+|{SPACE}*\n{SPACE}*)"
 TIMESTAMP = register(Layout(
     name="timestamp",
     marker=re.compile(
         rf"^{SPACE}*"
-        r"(?:(?P<date>\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}日?)" rf"{SPACE}+)?"
+        r"(?:(?P<date>\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}日?)" rf"{_STAMP_GAP})?"
         r"(?P<time>(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?)"
-        rf"{SPACE}+"
+        rf"{_STAMP_GAP}"
         r"(?P<label>[^\s\u00a0\u3000，,。.！!？?；;：:“”\"'（）()]"
         r"[^\n，,。！!？?；;：:“”\"]{0,30}?)"
         rf"{SPACE}*$",
