@@ -1,6 +1,6 @@
 """Benchmark `parse()` against the parsing floor and trafilatura, per stage, on real and synthetic pages.
 
-Run:  .venv/bin/python benchmarks/bench_parse.py [--every N] [--repeat R] [--no-trafilatura]
+Run:  .venv/bin/python benchmarks/bench_parse.py [--every N] [--repeat R] [--no-trafilatura] [--baseline REF]
 
 Prints, for each page set, medians over its pages of:
   floor      decode + selectolax parse + the page's text + its image srcs (what any tool must pay)
@@ -13,8 +13,11 @@ Prints, for each page set, medians over its pages of:
   validate   `Briefing.model_validate` of the finished document as dicts, outside `parse()`
   trafilatura `trafilatura.extract(bytes)` (optional: `pip install -e '.[bench]'`)
 and the ratios parse/floor and trafilatura/parse, the cost of 10x and 100x longer transcripts,
-and the import time of the package. Timings are interleaved page by page, so the ratios hold
-even on a loaded machine; absolute figures do not.
+the import time of the package, and the general layout's cost on the excerpts of other press
+offices (tests/fixtures/wild). `--baseline REF` also times the code of a git revision on the
+corpus, paired page by page in this process (imported beside it as `briefing_parser_baseline`).
+Timings are interleaved page by page, so the ratios hold even on a loaded machine; absolute
+figures do not.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import io
 import re
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -45,6 +51,7 @@ from briefing_parser.schema import Briefing
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "tests" / "fixtures" / "taian-2023-03-31.html"
 CORPUS = ROOT.parent / "shared" / "corpus" / "mfa-html"
+WILD = ROOT / "tests" / "fixtures" / "wild"
 # The seed page's turns: from the first marker paragraph to the end of the transcript container.
 TURNS = re.compile(r"<p><strong>\d{4}-\d{2}-\d{2}.*?(?=</div>\s*<div class=\"share\">)", re.S)
 SELECTORS = container_selectors()
@@ -164,6 +171,33 @@ def measure(pages: list[bytes], repeat: int, trafilatura: Any) -> dict[str, list
     return results
 
 
+def baseline(ref: str) -> Callable[[bytes], Any]:
+    """`parse` of the package as it was at a git revision, imported beside this one under another name."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src/briefing_parser"],
+                             capture_output=True, check=True).stdout
+    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "src" / "briefing_parser").rename(folder / "briefing_parser_baseline")
+    sys.path.insert(0, str(folder))
+    parse: Callable[[bytes], Any] = importlib.import_module("briefing_parser_baseline").parse
+    return parse
+
+
+def paired(pages: list[bytes], repeat: int, before: Callable[[bytes], Any]) -> None:
+    """This code's parse time against `before`'s, page by page in turns."""
+    now, then = [], []
+    for data in pages:
+        now.append(best_of(repeat, lambda d=data: briefing_parser.parse(d)))
+        then.append(best_of(repeat, lambda d=data: before(d)))
+    ratios = sorted(a / b for a, b in zip(now, then, strict=True))
+    quartiles = statistics.quantiles(ratios, n=4)
+    print(f"\n## paired against the baseline ({len(pages)} corpus pages)")
+    print(f"median parse {ms(statistics.median(now))} ms now, {ms(statistics.median(then))} ms before: "
+          f"{statistics.median(now) / statistics.median(then):.3f}x; per-page ratio median "
+          f"{statistics.median(ratios):.3f}x (quartiles {quartiles[0]:.3f}–{quartiles[2]:.3f})")
+
+
 def synthetic(times: int) -> bytes:
     """The seed page with its turns repeated `times` times."""
     page = SEED_HTML.read_text(encoding="utf-8")
@@ -206,7 +240,9 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="take every Nth corpus page (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per page and measure; the fastest counts")
     parser.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura reference")
+    parser.add_argument("--baseline", metavar="REF", help="also time this git revision's parse() on the corpus, paired")
     args = parser.parse_args()
+    before = baseline(args.baseline) if args.baseline else None
 
     trafilatura = None
     if not args.no_trafilatura:
@@ -218,8 +254,11 @@ def main() -> None:
     seed = SEED_HTML.read_bytes()
     corpus = [path.read_bytes() for path in sorted(CORPUS.glob("*.html"))[:: args.every]]
     long_pages = {times: synthetic(times) for times in (1, 10, 100)}
-    for data in (seed, *corpus[:3], *long_pages.values()):  # warm caches and lazy imports
+    wild = [path.read_bytes() for path in sorted(WILD.glob("d*.txt"))]
+    for data in (seed, *corpus[:3], *long_pages.values(), *wild[:3]):  # warm caches and lazy imports
         briefing_parser.parse(data)
+        if before is not None:
+            before(data)
         if trafilatura is not None:
             trafilatura.extract(data)
 
@@ -233,6 +272,10 @@ def main() -> None:
     for times, data in long_pages.items():
         found[f"x{times}"] = report(f"seed turns x{times} ({len(data) // 1024} KiB)",
                                     measure([data], args.repeat, trafilatura), 1)
+    found["wild"] = report(f"other press offices, the general layout ({WILD}, text)",
+                           measure(wild, args.repeat, trafilatura), len(wild))
+    if before is not None:
+        paired(corpus, args.repeat, before)
 
     print("\n## targets")
     corpus_ratio = found["corpus"]["parse"] / found["corpus"]["floor"]

@@ -81,6 +81,7 @@ EN_TITLES = re.compile(
 # A title and the name after it: Premier | Li Keqiang, Secretary for Security | John Lee.
 EN_TITLED_NAME = re.compile(r"(?P<title>.+?) (?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)")
 HOST_WORDS = re.compile(r"主持人?|司仪|Moderator|Host|MC$", re.I)
+HOST_IN_TITLE = re.compile(r"^主持人?\s*|[、，,\s]*主持人$")  # 主持人 国家卫生健康委…副司长; …副主任、主持人
 INTERPRETER_WORDS = re.compile(r"翻译|口译|传译|Interpreter", re.I)
 ANSWER_WORDS = re.compile(r"^(?:答|A|Answer|回答)$", re.I)
 # 问, 追问, 记者, 新华社记者, 新华社记者追问, 大众网记者 张明, 菲律賓媒體, Reporter
@@ -154,7 +155,8 @@ def read_label(label: str) -> Label | None:
         return None
     if HOST_WORDS.search(compact):
         name, title = split_name(label)
-        return Label("host", name=name, title=title)
+        title = HOST_IN_TITLE.sub("", title).strip() if title else None
+        return Label("host", name=name, title=title or None)
     if INTERPRETER_WORDS.search(compact):
         return Label("interpreter")
     if ASKER_WORDS.search(compact):
@@ -235,10 +237,9 @@ def title_end(folded: str) -> int | None:
 
 
 def is_name(value: str) -> bool:
-    """A personal name: 胡凯红, 欧阳晓晖, 許  伟 (alignment spaces), Zhao Lijian."""
-    compact = re.sub(r"\s+", "", value)
-    if HAN_NAME.fullmatch(compact):
-        key = fold(compact)
+    """A personal name: 胡凯红, 欧阳晓晖, 許  伟 (alignment spaces), 張業(yè)遂 (pinyin residue), Zhao Lijian."""
+    key = fold(re.sub(r"\s+", "", value))
+    if HAN_NAME.fullmatch(key):
         surname = key[:2] in lexicon.COMPOUND_SURNAMES or key[0] in lexicon.SURNAMES
         return surname and not lexicon.TITLE_WORD.search(key)
     return EN_NAME.fullmatch(value) is not None
@@ -264,7 +265,8 @@ def read(text: str, content: Range) -> Reading:
             reading.header.append(_line(text, marker.span[0]))
             continue
         kept.append(marker)
-    markers = _with_body(text, content, _join_label_lines(text, kept, content), {m.span[0] for m, _ in alone})
+    markers = _with_body(text, content, _with_outlet_lines(text, _join_label_lines(text, kept, content)),
+                         {m.span[0] for m, _ in alone})
     markers = [_with_named_host(text, m) for m in markers]
     reading.count = len(markers)
     reading.markers = _timed(text, content, markers, reading.stamps)
@@ -433,6 +435,23 @@ def _join_label_lines(text: str, markers: list[Marker], content: Range) -> list[
     return joined
 
 
+def _with_outlet_lines(text: str, markers: list[Marker]) -> list[Marker]:
+    """An outlet's line right above a bare reporter label is part of that label: 【新華澳報】 / 記者: … →
+    新華澳報 記者 (the lines joined with one space, as a label printed over two lines is)."""
+    joined: list[Marker] = []
+    for marker in markers:
+        above = joined[-1] if joined else None
+        if above is not None and REPORTER.fullmatch(fold(marker.label)) \
+                and not text[above.span[1]:marker.span[0]].strip():
+            reading = read_label(above.label)
+            if reading and reading.role == "journalist" and reading.outlet and not REPORTER_WORDS.search(above.label):
+                joined[-1] = Marker((above.span[0], marker.span[1]), f"{above.label} {marker.label}",
+                                    (above.label_span[0], marker.label_span[1]), above.date, above.time)
+                continue
+        joined.append(marker)
+    return joined
+
+
 def _with_body(text: str, content: Range, markers: list[Marker], alone: set[int]) -> list[Marker]:
     """The markers that open a turn with words: a label right above another label is a list's line, and so
     is a label line without a colon above only title lines (二、主持人 / 中共成都市委宣传部副部长)."""
@@ -519,7 +538,7 @@ REPLIES = re.compile(r"^(?:关于|对于|至于)?(?:这个|你的|您的|你提�
 # the conference, whoever greets first.
 INVITED = "(?:请|邀请|invitation of|invited)"
 # Words before a title in a lead sentence: 请|国家统计局新闻发言人付凌晖, 由|国台办新闻局局长、新闻发言人安峰山主持
-TITLE_LEAD_IN = regex.compile(r".*(?:邀请到|邀请|请到|请来|有请|首先请|请|由|和|及|与|以及|是|为|，|,)")
+TITLE_LEAD_IN = regex.compile(r".*(?:邀请到|邀请了|邀请|请到了|请到|请来了|请来|有请|首先请|请|由|以及|是|为|，|,)")
 
 
 @dataclass(frozen=True)
@@ -528,7 +547,6 @@ class _Page:
     folded forms, and the hosts that a header names."""
 
     context: str
-    folded: str
     lead: str  # folded
     heading: str  # folded
     hosts: frozenset[str]
@@ -552,12 +570,17 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None) ->
     bodies = [text[t.body[0]:t.body[1]].strip() for t in turns]
     keys = [_speaker_key(t, r) for t, r in zip(turns, readings, strict=True)]
     context = "\n".join([heading or "", lead, *bodies[:3]])
-    page = _Page(context, fold(context), fold(lead), fold(heading or ""),
+    page = _Page(context, fold(lead), fold(heading or ""),
                  frozenset(fold(m.group(1)) for m in HOST_NAMED_IN_HEADER.finditer(fold(lead))))
     speakers: dict[str, _Speaker] = {}
     for reading, key in zip(readings, keys, strict=True):
         if key is not None and key not in speakers:
             speakers[key] = _explain(reading, page)
+    for turn, key in zip(turns, keys, strict=True):
+        marker = turn.marker
+        if marker and key and speakers[key].role == "host" and speakers[key].name is None \
+                and (who := text[marker.label_span[1]:marker.span[1]].strip(" :：﹕∶\u3000\u00a0")):
+            speakers[key].name, speakers[key].title = split_name(who)  # 主持人:福建省委宣传部对外新闻处处长柯宜达 …
     _by_order(keys, speakers, bodies)
     asks = [False] * len(turns)  # askers the page does not name as reporters: their turns run up to an official's
     for i in range(len(turns) - 2, -1, -1):
@@ -566,7 +589,35 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None) ->
             asks[i + 1] or (following is not None and speakers[following].role == "official"))
     introduced = roster(context, [t.marker.label for t in turns if t.marker])
     cast = _cast(turns, readings, keys, speakers, bodies, asks, introduced)
+    for official in listed(lead):  # officials a header lists who do not speak on the page are participants too
+        cast.participant("name:" + fold(official.name), name=official.name, label=official.name, role="official",
+                         title=official.title)
     return cast, _facts(turns, bodies, cast, asks, page)
+
+
+# A header line that lists the officials (发布人:国防部新闻局局长、国防部新闻发言人吴谦大校,
+# 嘉  宾: 毛群安   全国爱卫办副主任), and the lines of its list below it (许  伟   云南省卫生健康委副主任).
+LISTING = regex.compile(rf"^{SPACE}*(?:发布人|發布人|嘉{SPACE}*宾|嘉{SPACE}*賓|发言人|發言人){SPACE}*{COLON}{SPACE}*"
+                        rf"(?P<item>\S.*)$(?P<more>(?:\n(?:{SPACE}*\n)*{SPACE}*\p{{Han}}{{1,3}}(?:{SPACE}{{1,3}}\p{{Han}}{{1,2}})?{SPACE}{{2,}}\S+{SPACE}*$)*)",
+                        regex.MULTILINE)
+RANK = re.compile(r"(?:大校|上校|中校|少将|中将|先生|女士|同志)$")
+
+
+def listed(lead: str) -> list[Official]:
+    """The officials of a header list, each with the title written beside the name."""
+    found = []
+    for match in LISTING.finditer(lead):
+        for item in [match.group("item"), *match.group("more").split("\n")]:
+            words = item.split()
+            name: str | None
+            title: str | None
+            if len(words) > 1 and is_name("".join(words[:-1])):  # 毛群安   全国爱卫办副主任
+                name, title = "".join(words[:-1]), words[-1]
+            else:
+                name, title = split_name(RANK.sub("", item.strip()))  # 国防部新闻发言人张晓刚大校
+            if name and title:
+                found.append(Official(name, title, None, None))
+    return found
 
 
 def _speaker_key(turn: RawTurn, reading: Label | None) -> str | None:
@@ -588,31 +639,78 @@ def _explain(reading: Label | None, page: _Page) -> _Speaker:
         speaker.role = "unknown"
     elif name and reading.role != "journalist" and name in page.hosts:
         speaker.role = "host"  # the header names the host: 主持人: 胡强强 …
-    elif speaker.role is None and name:
-        speaker.title = context_title(page.context, page.folded, name)
-        if speaker.title is not None or regex.search(rf"{regex.escape(name)}.{{0,12}}答", page.heading):
+    elif speaker.role in ("official", "host") and reading.title and not reading.name:
+        speaker.name = context_name(page.context, reading.title)  # 行政長官 is 行政長官梁振英今日…
+    elif speaker.role is None and reading.name:
+        speaker.title = context_title(page.context, reading.name)
+        if speaker.title is not None or regex.search(rf"{regex.escape(name or '')}.{{0,12}}答", page.heading):
             speaker.role = "official"  # 国防部新闻发言人吴谦大校答记者问; 裴金佳答媒體記者問環節
     return speaker
 
 
-def context_title(context: str, folded: str, name: str) -> str | None:
-    """The title that the page writes right before a name (国家统计局新闻发言人付凌晖, Premier Li Keqiang), or
-    after an English one (Xing Huina, deputy director general of …); `folded` is `fold(context)`."""
-    key = fold(name)
-    same = len(folded) == len(context)  # fold kept every offset: the title is cut from the text as written
-    for match in regex.finditer(rf"([\p{{Han}}、《》]{{2,40}}?){SPACE}*{regex.escape(key)}", folded):
-        lead_in = TITLE_LEAD_IN.match(match.group(1))
-        start = match.start(1) + (lead_in.end() if lead_in else 0)
-        words = folded[start:match.end(1)].rstrip("、")
-        if words and is_title(words):
-            return context[start:start + len(words)] if same else words
-    if key.isascii():
-        titled = re.search(rf"((?:[A-Z][a-z]+ ){{1,3}}){re.escape(key)}", context)
+def context_title(context: str, name: str) -> str | None:
+    """The title that the page writes right before a name, as written (where it names the person more than
+    once, the one after a lead-in word such as 请 or 由, then the longest): 邀请到国家统计局新闻发言人付凌晖,
+    由國(guó)臺(tái)辦新聞局副局長(zhǎng)、新聞發(fā)言人安峰山主持, Premier Li Keqiang; or after an English name: Xing
+    Huina, deputy director general of …"""
+    plain, offsets = _without_residue(context)
+    folded = fold(plain)
+    best: tuple[bool, int, str] | None = None  # (after a lead-in word, length, title): the greatest wins
+    for match in regex.finditer(rf"([\p{{Han}}、《》]{{2,40}}?){SPACE}*{regex.escape(fold(name))}", folded):
+        start, end = match.span(1)
+        lead_in = TITLE_LEAD_IN.match(folded, start, end)
+        if lead_in:
+            start = lead_in.end()
+        for other in NAMED_TITLE.finditer(folded, start, end):  # 办公厅主任兼新闻发言人周学东、|调查统计司司长…
+            start = other.end()
+        while end > start and folded[end - 1] == "、":
+            end -= 1
+        if end - start >= 2 and is_title(folded[start:end]):
+            found = (lead_in is not None, end - start, context[offsets[start]:offsets[end - 1] + 1])
+            best = max(best, found) if best else found
+    if best is None and name.isascii():
+        titled = re.search(rf"((?:[A-Z][a-z]+ ){{1,3}}){re.escape(name)}", context)
         if titled and EN_TITLES.search(titled.group(1)):
             return titled.group(1).strip()
-        if described := re.search(rf"{re.escape(key)}, ((?:the )?[a-z][^.;\n]{{3,160}}?)(?:[.;\n]|$)", context):
+        if described := re.search(rf"{re.escape(name)}, ((?:the )?[a-z][^.;\n]{{3,160}}?)(?:[.;\n]|$)", context):
             return described.group(1).strip()
+    return best[2] if best else None
+
+
+def context_name(context: str, title: str) -> str | None:
+    """The name that the page writes right after a title: 行政長官梁振英今日…, the Chief Executive, Mr Donald Tsang."""
+    if title.isascii():
+        named = re.search(rf"{re.escape(title)},? (?:Mr|Ms|Mrs|Dr)?\.? ?([A-Z][a-z]+ [A-Z][a-z]+)\b", context)
+        return named.group(1) if named else None
+    for match in regex.finditer(rf"{regex.escape(title)}(\p{{Han}}{{2,4}})", context):
+        words = match.group(1)
+        for size in (4, 3, 2) if fold(words[:2]) in lexicon.COMPOUND_SURNAMES else (3, 2):
+            # 行政长官李家超表示: the name ends where a verb or a particle begins (…王伟说 is 王伟).
+            if len(words) >= size and is_name(words[:size]) and not NAME_ENDS.match(fold(words[size - 1:size])):
+                return words[:size]
     return None
+
+
+# Characters that follow a name rather than end it: 今 (今日), 在, 说, 表 (表示), 出 (出席), 主 (主持), 介 (介绍).
+NAME_ENDS = re.compile(r"[今在说表指强出主介回答等和及与也对就于将已为是]")
+
+
+def _without_residue(text: str) -> tuple[str, list[int]]:
+    """The text without pinyin residue, and where each of its characters stands in the text."""
+    plain: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in lexicon.PINYIN_RESIDUE.finditer(text):
+        plain.append(text[pos:match.start()])
+        offsets.extend(range(pos, match.start()))
+        pos = match.end()
+    plain.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    return "".join(plain), offsets
+
+
+# A person named inside a run of titles, whose title the next name's does not include: …新闻发言人周学东、
+NAMED_TITLE = regex.compile(rf"(?:{lexicon.TITLE_WORD.pattern})\p{{Han}}{{2,3}}、")
 
 
 def _by_order(keys: list[str | None], speakers: dict[str, _Speaker], bodies: list[str]) -> None:

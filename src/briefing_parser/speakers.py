@@ -17,9 +17,9 @@ from .segment import Range, RawTurn
 
 # A personal name: 2-4 Han characters (杨建全, 柳斌), or a capitalized English name (Zhao Lijian).
 PERSON_NAME = regex.compile(r"^(?:\p{Han}{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})$")
-# Items of an introduction end at a comma, at 以及/和 before the next person, or after an honorific:
-# 市科技局党组书记、一级调研员杨建全先生,市科技局…  /  …杨建全先生介绍有关情况
-ITEM_SEPARATORS = regex.compile(r"[，,；;]|以及|和(?=\p{Han}{0,20}(?:先生|女士))|(?<=先生|女士|同志)")
+# Items of an introduction end at a comma, at 以及, or after an honorific (and the 和 after it), never at a
+# 和 inside a name (文化和旅游部副部长卢映川先生): 市科技局党组书记、一级调研员杨建全先生,市科技局…
+ITEM_SEPARATORS = regex.compile(r"[，,；;]|以及|(?<=先生|女士|同志)和?")
 JOURNALIST_SUFFIX = re.compile(r"(?:的)?(?:记者|Journalist|Reporter)$", re.I)
 OUTLET_QUOTES = str.maketrans("", "", "《》〈〉<>“”\"")
 
