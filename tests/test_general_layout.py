@@ -180,3 +180,23 @@ def test_reports_on_a_conference_are_no_transcripts(page_id: str) -> None:
     doc = wild(page_id)
     assert [d.code for d in doc.diagnostics] == ["layout.not_a_transcript"]
     assert [t.kind for t in doc.turns] == ["other"]
+
+
+def test_office_profile_knows_its_spokesperson() -> None:
+    """d13 without its 发布人 line and lead: the page names no one but 张晓刚, whom the 国防部 profile knows."""
+    page = (WILD / "d13.txt").read_text(encoding="utf-8")
+    text = page[:page.index("\n")] + "\n\n" + page[page.index("张晓刚:"):]
+    doc = bp.parse(text)
+    assert doc.source.layout == "national-defense"
+    assert [(t.label, t.role, t.kind) for t in doc.turns] == [("张晓刚", "official", "opening")]
+    assert [(p.name, p.title, p.organization) for p in doc.participants] == [("张晓刚", "国防部新闻发言人", "国防部")]
+    assert doc.organizer == "国防部"
+    assert general.read(text, (0, len(text))).markers == []  # without the profile, one bare name is no scheme
+
+
+def test_office_named_only_inside_the_turns_is_not_the_page_s() -> None:
+    """A question about 国防部 on a page of 问/答 alone does not make the page the ministry's."""
+    doc = wild("d23")  # 国新办 in the lead, 公安部 in the turns
+    assert doc.source.layout == "state-council-information-office"
+    text = "问：国防部近日宣布的演习有何意义？\n答：这是年度计划内的安排。\n"
+    assert bp.parse(text).source.layout == "general"

@@ -247,10 +247,10 @@ def is_name(value: str) -> bool:
 
 # --- Reading a page's labels as one scheme --------------------------------------------------------------
 
-def read(text: str, content: Range) -> Reading:
+def read(text: str, content: Range, known: frozenset[str] = frozenset()) -> Reading:
     """The page's labels of every form, read as one scheme: a bare name counts where the page labels others
-    too, repeats it, or names that person elsewhere; metadata lines (时间：, 主持人：姓名 职务 above
-    嘉宾：…) are header; stamps give their entries a time."""
+    too, repeats it, names that person elsewhere, or it is `known` (a spokesperson's); metadata lines
+    (时间：, 主持人：姓名 职务 above 嘉宾：…) are header; stamps give their entries a time."""
     reading = Reading()
     found = _candidates(text, content, reading)
     alone = _label_lines(text, content, {m.span[0] for m, _ in found})
@@ -259,7 +259,8 @@ def read(text: str, content: Range) -> Reading:
     strong = sum(1 for _, label in found if label.strong)
     kept = []
     for marker, label in found:
-        if not label.strong and strong < 2 and labels[marker.label] == 1 and text.count(label.name or "") < 2:
+        if not label.strong and strong < 2 and labels[marker.label] == 1 and text.count(label.name or "") < 2 \
+                and fold(label.name or "") not in known:
             continue
         if _is_header_line(text, marker, content):
             reading.header.append(_line(text, marker.span[0]))
@@ -544,12 +545,14 @@ TITLE_LEAD_IN = regex.compile(r".*(?:邀请到|邀请了|邀请|请到了|请到
 @dataclass(frozen=True)
 class _Page:
     """What the page says of its speakers outside their turns: the context (heading, lead, first turns), its
-    folded forms, and the hosts that a header names."""
+    folded forms, the hosts that a header names, and what the office's profile knows."""
 
     context: str
     lead: str  # folded
     heading: str  # folded
     hosts: frozenset[str]
+    spokespersons: frozenset[str]
+    office: Layout | None
 
 
 @dataclass
@@ -559,7 +562,8 @@ class _Speaker:
     title: str | None = None
 
 
-def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None) -> tuple[Cast, list[TurnFacts]]:
+def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None,
+             office: Layout | None = None) -> tuple[Cast, list[TurnFacts]]:
     """Participants, roles and the facts that classification needs, for a page read by the general layout.
 
     A label says who speaks where it has a role word (主持人, 记者, 问, 答), a title or an outlet; a bare name
@@ -570,8 +574,9 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None) ->
     bodies = [text[t.body[0]:t.body[1]].strip() for t in turns]
     keys = [_speaker_key(t, r) for t, r in zip(turns, readings, strict=True)]
     context = "\n".join([heading or "", lead, *bodies[:3]])
-    page = _Page(context, fold(lead), fold(heading or ""),
-                 frozenset(fold(m.group(1)) for m in HOST_NAMED_IN_HEADER.finditer(fold(lead))))
+    hosts = {fold(m.group(1)) for m in HOST_NAMED_IN_HEADER.finditer(fold(lead))}
+    page = _Page(context, fold(lead), fold(heading or ""), frozenset(hosts | (office.hosts if office else set())),
+                 office.spokespersons if office else frozenset(), office)
     speakers: dict[str, _Speaker] = {}
     for reading, key in zip(readings, keys, strict=True):
         if key is not None and key not in speakers:
@@ -645,6 +650,8 @@ def _explain(reading: Label | None, page: _Page) -> _Speaker:
         speaker.title = context_title(page.context, reading.name)
         if speaker.title is not None or regex.search(rf"{regex.escape(name or '')}.{{0,12}}答", page.heading):
             speaker.role = "official"  # 国防部新闻发言人吴谦大校答记者问; 裴金佳答媒體記者問環節
+        elif name in page.spokespersons and page.office:
+            speaker.role, speaker.title = "official", page.office.official_title  # 朱凤莲 on a 国台办 page
     return speaker
 
 
@@ -808,11 +815,14 @@ class GeneralLayout(Layout):
 
     def read(self, text: str, content: Range, names: frozenset[str],
              matches: tuple[re.Match[str], ...] | None) -> Reading:
-        return read(text, content)
+        return read(text, content, names | self.spokespersons | self.hosts)
 
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
-        return identify(text, turns, text[preamble[0]:preamble[1]], heading)
+        return identify(text, turns, text[preamble[0]:preamble[1]], heading, self)
+
+    def claims(self, text: str) -> bool:
+        return self.claim is not None and self.claim.search(fold(text)) is not None
 
 
 GENERAL = GeneralLayout(name="general", marker=re.compile(r"(?!)"))  # its labels are read by `read`, not one pattern

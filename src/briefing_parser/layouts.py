@@ -89,6 +89,8 @@ class Layout:
     spokesperson: tuple[re.Pattern[str], ...] = ()
     # Spokespersons known from earlier pages: names on a page before any heading is read.
     spokespersons: frozenset[str] = frozenset()
+    # Officials known to host the site's conferences (国新办's press bureau hosts for the ministries).
+    hosts: frozenset[str] = frozenset()
     official_title: str | None = None
     official_organization: str | None = None
     # Labels that are evidence for this layout rather than a sibling (问/答 vs 法新社记者/赵立坚).

@@ -20,6 +20,7 @@ from .errors import ParseError, diagnostic
 from .general import GENERAL
 from .html import Page, extract, from_text
 from .layouts import Detection, Layout
+from .offices import KNOWN, OFFICES, office
 from .schema import Briefing, Diagnostic, SegmentKind
 from .segment import (
     Range,
@@ -320,7 +321,8 @@ def _choose_layout(page: Page, options: ParseOptions,
     else the site that the heading or the navigation names; else the general layout, where it reads at
     least as many labels as any profile."""
     if options.layout:
-        forced = GENERAL if options.layout == GENERAL.name else layout_registry.get(options.layout)
+        forced = next((o for o in (GENERAL, *OFFICES) if o.name == options.layout), None) or layout_registry.get(
+            options.layout)
         if forced is not None:
             return Detection(forced), None
         diagnostics.append(diagnostic("layout.not_registered", f"no layout named {options.layout!r}; detecting"))
@@ -332,8 +334,12 @@ def _choose_layout(page: Page, options: ParseOptions,
         site = layout_registry.recognize(page.title, text[:page.content[0]] + text[page.content[1]:])
         if site is not None:
             return found, site
-    general = GENERAL.read(text, page.content, frozenset(), None)
-    return (Detection(GENERAL, general.count, reading=general) if general.count else found), None
+    reading = GENERAL.read(text, page.content, KNOWN, None)
+    if not reading.count:
+        return found, None
+    # The office that the heading or the text above the first label names (国务院台湾事务办公室今天上午…).
+    opening = "\n".join([page.title or "", text[:reading.markers[0].span[0]] if reading.markers else ""])
+    return Detection(office(opening), reading.count, reading=reading), None
 
 
 def _has_words(text: str, span: Range, page: Page) -> bool:
