@@ -42,9 +42,12 @@ def classify(roles: list[Role], facts: Sequence[TurnFacts],
              descending: bool = False) -> tuple[list[TurnKind], list[Pairing]]:
     """Kinds and exchanges from the sequence of speaker roles.
 
-    host: the first turn `opening`, the last `closing`, any other `transition`;
-    official: `statement` until the first question, `answer` after it, `other` when it is dialogue;
-    journalist: `question` (each its own exchange; a follow-up, 追问 / Follow-up, `follows` the last), `other`
+    host: the first turn that greets `opening`, one that ends the conference (本场新闻发布会到此结束) `closing`,
+    any other `transition`;
+    official: `statement` until the first question (`opening` for one who presides and greets first; `answer`
+    where the page begins after the question), `answer` after it, `other` when it is dialogue;
+    journalist (or a speaker the page does not explain who `asks`): `question` (each its own exchange, but one
+    asked again before any answer joins it; a follow-up, 追问 / Follow-up, `follows` the last), `other`
     for a reply inside a dialogue (after the spokesperson asks back: a named interjection, or an answer
     ending in a question mark); unknown or interpreter: `other`. Cues and closing lines keep
     the kind their layout gives them. A live blog printed newest first (`descending`) is read from its end.

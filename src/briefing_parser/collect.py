@@ -355,6 +355,20 @@ def first_date(text: str) -> date | None:
     return min(found)[1] if found else None
 
 
+# A line that is a date and nothing more, as press releases end: 2012年7月3日(星期二)  Ends/Sunday, March 4, 2012
+DATE_LINE = re.compile(
+    r"^[^\S\n]*(?:Ends/)?(?:[A-Z][a-z]+day, )?(?P<date>\S.{5,24}?)[^\S\n]*(?:[(（]星期.[)）])?[^\S\n]*$", re.MULTILINE)
+
+
+def closing_date(text: str) -> date | None:
+    """The date of a date line among the page's last lines."""
+    tail = text[-300:]
+    for match in DATE_LINE.finditer(tail):
+        if day := first_date(match.group("date")):
+            return day
+    return None
+
+
 MONTHS_BY_ABBREVIATION = {m[:3]: i for m, i in MONTHS.items()}
 
 

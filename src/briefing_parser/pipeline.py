@@ -204,10 +204,13 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     images = collect.images_in(text, [*turn_spans, *(other_lines or [])], page.images)
     phones = [p for span in turn_spans for p in collect.phones(text, span[0], span[1], area)]
 
-    # Without a dateline, the first date the page prints (a stamp, a lead's date) is its date, unless the body
-    # opens with its heading, which dates the conference.
-    published = meta.get("published") or meta.get("held_on") or (
-        None if opened_on else collect.first_date(text[page.content[0]:page.content[1]]))
+    # Without a dateline, the first date of the lead (the text above the first turn), else a stamp's, else a
+    # date line that ends the page (Ends/Sunday, March 4, 2012) is its date; a body that opens with its
+    # heading dates the conference instead. Dates inside the turns are what the speakers talk of.
+    published = meta.get("published") or meta.get("held_on") or (None if opened_on else (
+        collect.first_date(text[preamble[0]:preamble[1]])
+        or next((day for m in markers if m.date and (day := collect.parse_date(m.date))), None)
+        or collect.closing_date(text[page.content[0]:page.content[1]])))
     turns = _turns(text, raw_turns, turn_spans, roles, kinds, cast, images, reading.stamps, published)
     if not raw_turns and text[page.content[0]:page.content[1]].strip():
         turns = [_whole_text_turn(text, page.content)]
@@ -318,8 +321,8 @@ def _choose_layout(page: Page, options: ParseOptions,
     """The layout that reads the page, and the site whose profile knows a page without enough markers.
 
     The forced layout; else the profile whose markers the page has most, where the page is that site's;
-    else the site that the heading or the navigation names; else the general layout, where it reads at
-    least as many labels as any profile."""
+    else the site that the heading or the navigation names; else the general layout (as the office that
+    the page's opening names), where it reads any labels."""
     if options.layout:
         forced = next((o for o in (GENERAL, *OFFICES) if o.name == options.layout), None) or layout_registry.get(
             options.layout)
@@ -349,38 +352,6 @@ def _has_words(text: str, span: Range, page: Page) -> bool:
         if span[0] <= img.span[0] < span[1]:
             rest = rest.replace(img.filename, "")
     return bool(rest.strip())
-
-
-def _facts(text: str, raw_turns: list[RawTurn], cast: Cast, layout: Layout) -> list[TurnFacts]:
-    """What each turn's label or cue (and its last character) says beyond its role."""
-    facts = []
-    for index, raw in enumerate(raw_turns):
-        marker = raw.marker
-        reading = cast.readings[index] if index < len(cast.readings) else None
-        label = marker.label if marker else ""
-        facts.append(TurnFacts(
-            follow_up=reading.follow_up if reading else label in layout.follow_up_labels,
-            reply=bool(reading and reading.reply),
-            kind=marker.kind if marker else None,
-            answer_label=label in layout.answer_labels,
-            named=bool(reading and reading.name),
-            soft=label in layout.soft_labels,
-            asks_back=_last_character(text, raw.body) in ("？", "?"),
-        ))
-    return facts
-
-
-def _introduction(text: str, turns: list[RawTurn], preamble: Range) -> str:
-    """Where the host names the officials: the preamble and the turns before the first question."""
-    parts = [text[preamble[0]:preamble[1]]]
-    parts += [text[t.body[0]:t.body[1]] for t in turns[:3]]
-    return "\n".join(parts)
-
-
-def _last_character(text: str, span: Range) -> str:
-    """The span's last character that is not white space ('' when there is none)."""
-    start, end = _strip(text, span)
-    return text[end - 1] if end > start else ""
 
 
 def _runs(text: str, spans: list[Range]) -> list[Range]:

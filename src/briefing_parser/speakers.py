@@ -221,7 +221,9 @@ def facts(text: str, turns: list[RawTurn], found: Cast, layout: Layout) -> list[
         marker = raw.marker
         reading = found.readings[index] if index < len(found.readings) else None
         label = marker.label if marker else ""
-        body = text[raw.body[0]:raw.body[1]].rstrip()
+        start, end = raw.body
+        while end > start and text[end - 1].isspace():  # the body's end, without copying it
+            end -= 1
         result.append(TurnFacts(
             follow_up=reading.follow_up if reading else label in layout.follow_up_labels,
             reply=bool(reading and reading.reply),
@@ -229,8 +231,8 @@ def facts(text: str, turns: list[RawTurn], found: Cast, layout: Layout) -> list[
             answer_label=label in layout.answer_labels,
             named=bool(reading and reading.name),
             soft=label in layout.soft_labels,
-            asks_back=body.endswith(("？", "?")),
-            greets=lexicon.GREETS.search(body, 0, 200) is not None,
-            closes=lexicon.CLOSES.search(body, max(0, len(body) - 120)) is not None,
+            asks_back=end > start and text[end - 1] in "？?",
+            greets=lexicon.GREETS.search(text, start, min(end, start + 200)) is not None,
+            closes=lexicon.CLOSES.search(text, max(start, end - 120), end) is not None,
         ))
     return result
