@@ -50,12 +50,20 @@ BRACKET_LABEL = re.compile(
 # A title and a name without a colon, then the words: 文化和旅游部辦公廳副主任、主持人 李曉良 女士們、先生們…
 SPACED_LABEL = regex.compile(
     rf"^{SPACE}*(?P<label>[\p{{Han}}、（）()]{{2,40}}{SPACE}+\p{{Han}}{{2,3}}){SPACE}+(?=\S)", regex.MULTILINE)
-# Inside a line: after a sentence (…进行提问。商务部新闻发言人 何咏前:关于这个问题…), after the colon that opens
-# the transcript (以下为文字实录:周学东:各位…), or after a stamp glued to it (…发布会。2018-10-29 15:30续梅: 今天…).
+# Inside a line: after a sentence (…进行提问。商务部新闻发言人 何咏前:关于这个问题…; a page that lost its line
+# ends: …鞠躬尽瘁、不辱使命。 王超: 非常感谢李总理…), after the colon that opens the transcript
+# (以下为文字实录:周学东:各位…), or after a stamp glued to it (…发布会。2018-10-29 15:30续梅: 今天…).
 _GLUED_STAMP = rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{SPACE}*{_CLOCK}{SPACE}*"
 INLINE_LABEL = regex.compile(
     rf"(?:(?<=[。！？!?]{SPACE}*)|(?<=(?:实录|實錄|如下){COLON})|(?<=[。！？!?]{SPACE}*(?P<stamp>{_GLUED_STAMP})))"
-    rf"(?P<label>[\p{{Han}}、]{{0,30}}{SPACE}?\p{{Han}}{{2,3}}){SPACE}*{COLON}")
+    rf"(?P<label>(?:\p{{Han}}[\p{{Han}}、]{{0,29}}{SPACE}?)?\p{{Han}}{{2,3}}){SPACE}*{COLON}")
+# A narrator's words that open a speaker's unlabelled turn, at a line start: At the start of the press
+# conference, Premier Li Keqiang said: Friends from the press, …   国务院总理李强说：…
+SAID = regex.compile(
+    rf"^{SPACE}*(?:[A-Z][^\n:]{{0,80}}?, )?(?P<who>(?:[A-Z][a-z]+ ){{1,3}}[A-Z][a-z]+) (?:said|says|noted|stated)"
+    rf"{SPACE}*{COLON}{SPACE}*"
+    rf"|^{SPACE}*(?P<zh>[\p{{Han}}、]{{2,30}}?\p{{Han}}{{2,3}})(?:表示|说|說|指出){SPACE}*{COLON}{SPACE}*",
+    regex.MULTILINE)
 TRANSCRIPT_OPENS = re.compile(rf"(?:实录|實錄|如下){COLON}$")
 # What follows a host's colon when it names the host: a title and a name, then a space and the words.
 HOST_NAMED = regex.compile(rf"(?P<who>[\p{{Han}}、]{{3,40}}){SPACE}+(?=\S)")
@@ -248,19 +256,22 @@ def is_name(value: str) -> bool:
 # --- Reading a page's labels as one scheme --------------------------------------------------------------
 
 def read(text: str, content: Range, known: frozenset[str] = frozenset()) -> Reading:
-    """The page's labels of every form, read as one scheme: a bare name counts where the page labels others
-    too, repeats it, names that person elsewhere, or it is `known` (a spokesperson's); metadata lines
+    """The page's labels of every form, read as one scheme: a bare name counts where the page labels two
+    others, repeats it, names that person elsewhere, or it is `known` (a spokesperson's); metadata lines
     (时间：, 主持人：姓名 职务 above 嘉宾：…) are header; stamps give their entries a time."""
     reading = Reading()
     found = _candidates(text, content, reading)
     alone = _label_lines(text, content, {m.span[0] for m, _ in found})
     found = sorted(found + alone, key=lambda item: item[0].span[0])
     labels = Counter(m.label for m, _ in found)
-    strong = sum(1 for _, label in found if label.strong)
+    # A bare name counts once the page labels two speakers that need no support (role words, titles, names
+    # that repeat or that the page writes elsewhere); until then, only with support of its own.
+    supported = [label.strong or labels[marker.label] > 1 or fold(label.name or "") in known
+                 or text.count(label.name or "") > 1 for marker, label in found]
+    scheme = len({m.label for (m, _), ok in zip(found, supported, strict=True) if ok}) >= 2
     kept = []
-    for marker, label in found:
-        if not label.strong and strong < 2 and labels[marker.label] == 1 and text.count(label.name or "") < 2 \
-                and fold(label.name or "") not in known:
+    for (marker, _), ok in zip(found, supported, strict=True):
+        if not ok and not scheme:
             continue
         if _is_header_line(text, marker, content):
             reading.header.append(_line(text, marker.span[0]))
@@ -270,6 +281,8 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset()) -> Read
                          {m.span[0] for m, _ in alone})
     markers = [_with_named_host(text, m) for m in markers]
     reading.count = len(markers)
+    if markers:
+        markers = _with_narrated(text, (content[0], markers[-1].span[0]), markers)
     reading.markers = _timed(text, content, markers, reading.stamps)
     return reading
 
@@ -294,9 +307,10 @@ def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marke
                 reading_of = Label(reading_of.role, reading_of.name, reading_of.title, reading_of.outlet)  # 【张业遂】
             elif pattern is SPACED_LABEL and reading_of.title is None:
                 continue  # without a colon only a titled name is a label
-            elif pattern is INLINE_LABEL and reading_of.title is None and not (reading_of.name and (
-                    stamp or TRANSCRIPT_OPENS.search(text, max(0, match.start() - 6), match.start()))):
-                continue  # inside a line: a titled name, or a name after 以下为文字实录： or a stamp
+            elif pattern is INLINE_LABEL and reading_of.title is None and not text[match.start() - 1].isspace() \
+                    and not (reading_of.name and (
+                        stamp or TRANSCRIPT_OPENS.search(text, max(0, match.start() - 6), match.start()))):
+                continue  # glued to a sentence: a titled name, or a name after 以下为文字实录： or a stamp
             elif pattern is COLON_LABEL and reading_of.role == "official" and reading_of.name is None \
                     and _is_headline(text, _line(text, match.start()), match.end(), content):
                 continue  # 《政府工作报告》起草组负责人:今年政策干货满满 is the page's headline
@@ -467,6 +481,19 @@ def _with_body(text: str, content: Range, markers: list[Marker], alone: set[int]
             continue
         kept.append(marker)
     return kept
+
+
+def _with_narrated(text: str, span: Range, markers: list[Marker]) -> list[Marker]:
+    """The markers with one at each line where a narrator opens an official's words (At the start of the
+    press conference, Premier Li Keqiang said: …) on a page of labelled turns: an unlabelled turn of theirs."""
+    taken = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
+    added = []
+    for match in SAID.finditer(text, span[0], span[1]):
+        who = match.group("who") or match.group("zh")
+        reading = read_label(who)
+        if match.start() not in taken and reading is not None and reading.role == "official":
+            added.append(Marker(span=match.span(), label="", label_span=(match.end(), match.end()), role="official"))
+    return sorted([*markers, *added], key=lambda m: m.span[0]) if added else markers
 
 
 def _with_named_host(text: str, marker: Marker) -> Marker:
@@ -747,7 +774,7 @@ def _cast(turns: list[RawTurn], readings: list[Label | None], keys: list[str | N
         marker = turn.marker
         if key is None or marker is None:
             cast.speaker_of_turn.append(None)
-            cast.role_of_turn[index] = "unknown"
+            cast.role_of_turn[index] = marker.role if marker and marker.role else "unknown"
             continue
         speaker = speakers[key]
         role = speaker.role or "unknown"
@@ -799,7 +826,7 @@ def _facts(turns: list[RawTurn], bodies: list[str], cast: Cast, asks: list[bool]
             # page begins inside the conference, and the official answers a question it does not show.
             replies=REPLIES.search(opening) is not None or (
                 role == "official" and first_question is not None and not asked and not opened and not greets),
-            presides=role == "official" and not hosted and not invited and greets,
+            presides=bool(name) and role == "official" and not hosted and not invited and greets,
             asks_back=body.endswith(("？", "?")),
             follow_up=bool(turn.marker and FOLLOW_UP.search(fold(turn.marker.label))),
         )
