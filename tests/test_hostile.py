@@ -156,6 +156,19 @@ def test_100000_markers() -> None:
     assert_sound(doc)
 
 
+def test_page_that_lost_its_line_ends() -> None:
+    """d25's form (…不辱使命。 王超: 非常感谢…) 10,000 times on one line: every label inside the line is a turn."""
+    entry = "王超: 下面开始提问。 中央广播电视总台记者: 第{}个问题? 李强: 谢谢你的问题"
+    line = "。 ".join(entry.format(i) for i in range(10_000))
+    doc = bp.parse(line)
+    assert doc.source.layout == "general"
+    assert len(doc.turns) == 30_000
+    assert [(t.label, t.kind) for t in doc.turns[:3]] == [("王超", "opening"), ("中央广播电视总台记者", "question"),
+                                                         ("李强", "answer")]
+    assert len(doc.exchanges) == 10_000
+    assert_sound(doc)
+
+
 def test_markers_whose_time_goes_backwards() -> None:
     page = PAGE.format(charset="utf-8").replace("10:01", "09:58")
     doc = bp.parse(page.encode())

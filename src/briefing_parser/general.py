@@ -7,13 +7,14 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from . import lexicon
 from .classify import TurnFacts
 from .errors import diagnostic
-from .layouts import SPACE, Layout
+from .layouts import SPACE, Layout, line_starts
 from .lexicon import fold
 from .schema import Role
 from .segment import Marker, RawTurn, Reading, descending
@@ -70,6 +71,7 @@ HOST_NAMED = regex.compile(rf"(?P<who>[\p{{Han}}、]{{3,40}}){SPACE}+(?=\S)")
 # A header line that names the host: 主持人: 胡强强   国家卫生健康委新闻发言人、宣传司副司长
 HOST_NAMED_IN_HEADER = regex.compile(rf"主持人?{SPACE}*{COLON}{SPACE}*(\p{{Han}}{{2,4}})")
 BLANK_LINES = re.compile(r"(?:[ \t\u00a0\u3000]*\n)+[ \t\u00a0\u3000]*")
+BLANK = re.compile(r"\s*")
 
 # --- What a label says -------------------------------------------------------------------------------
 # All are tried on the folded label: 主持人 and 主持人, 記者 and 记者 alike.
@@ -148,9 +150,11 @@ class Label:
     strong: bool = True  # a role word, a title or an outlet; a bare name alone is weak evidence
 
 
+@lru_cache(maxsize=4096)
 def read_label(label: str) -> Label | None:
     """Whether `label` is a speaker label of some press office, and what it says of its speaker; None
-    when it is a heading, a metadata key or a sentence (时间, 以下为文字实录, 各位媒体朋友)."""
+    when it is a heading, a metadata key or a sentence (时间, 以下为文字实录, 各位媒体朋友). Kept for the next
+    call: a page repeats its labels (主持人, 问, the spokesperson), and pages of a site share them."""
     compact = re.sub(r"[ \t\u00a0\u3000]+", " ", fold(label).strip())
     if not compact or len(compact) > 44 or NOT_LABELS.fullmatch(compact.replace(" ", "")) \
             or SENTENCE_WORDS.search(compact):
@@ -255,6 +259,11 @@ def is_name(value: str) -> bool:
 
 # --- Reading a page's labels as one scheme --------------------------------------------------------------
 
+# Bare names looked up in the whole text, at most: a page of thousands of unknown names is no scheme, and
+# each look-up reads the whole text.
+COUNTED = 200
+
+
 def read(text: str, content: Range, known: frozenset[str] = frozenset()) -> Reading:
     """The page's labels of every form, read as one scheme: a bare name counts where the page labels two
     others, repeats it, names that person elsewhere, or it is `known` (a spokesperson's); metadata lines
@@ -266,8 +275,15 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset()) -> Read
     labels = Counter(m.label for m, _ in found)
     # A bare name counts once the page labels two speakers that need no support (role words, titles, names
     # that repeat or that the page writes elsewhere); until then, only with support of its own.
+    counted: dict[str, bool] = {}  # each name is counted in the text once, and at most COUNTED names are
+
+    def named_elsewhere(name: str) -> bool:
+        if name not in counted and len(counted) < COUNTED:
+            counted[name] = text.count(name) > 1
+        return counted.get(name, False)
+
     supported = [label.strong or labels[marker.label] > 1 or fold(label.name or "") in known
-                 or text.count(label.name or "") > 1 for marker, label in found]
+                 or named_elsewhere(label.name or "") for marker, label in found]
     scheme = len({m.label for (m, _), ok in zip(found, supported, strict=True) if ok}) >= 2
     kept = []
     for (marker, _), ok in zip(found, supported, strict=True):
@@ -315,7 +331,7 @@ def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marke
                     and _is_headline(text, _line(text, match.start()), match.end(), content):
                 continue  # 《政府工作报告》起草组负责人:今年政策干货满满 is the page's headline
             inline = pattern is INLINE_LABEL
-            at = match.start("label") if inline else text.rfind("\n", 0, match.start()) + 1
+            at = match.start("label") if inline else _line_start(text, match.start())
             if at in found:
                 continue
             parts = STAMP_PARTS.search(stamp) if stamp and not inline else None
@@ -351,9 +367,15 @@ def _is_headline(text: str, line: Range, words: int, content: Range) -> bool:
 
 
 def _line(text: str, at: int) -> Range:
-    """The line that holds an offset, without its line end."""
-    end = text.find("\n", at)
-    return text.rfind("\n", 0, at) + 1, len(text) if end < 0 else end
+    """The line that holds an offset, without its line end (found by bisection: a page that lost its line
+    ends is one line of a million characters, with a label every few)."""
+    starts = line_starts(text)
+    index = bisect_right(starts, at) - 1
+    return starts[index], starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+
+
+def _line_start(text: str, at: int) -> int:
+    return _line(text, at)[0]
 
 
 def _is_header_line(text: str, marker: Marker, content: Range) -> bool:
@@ -428,12 +450,11 @@ def _join_label_lines(text: str, markers: list[Marker], content: Range) -> list[
         line = _line(text, max(end - 1, marker.span[0]))
         parts = [marker.label]
         named = bool((first := read_label(marker.label)) and first.name)
-        while len(parts) < 3 and not text[end:line[1]].strip():
+        while len(parts) < 3 and BLANK.fullmatch(text, end, line[1]):
             gap = BLANK_LINES.match(text, line[1])
             start = gap.end() if gap else line[1]
-            stop = text.find("\n", start)
-            stop = content[1] if stop < 0 or stop > content[1] else stop
-            value = text[start:stop].strip()
+            stop = min(_line(text, start)[1], content[1])
+            value = text[start:stop].strip() if stop - start <= 60 else ""  # a label part is short
             part = _label_part(value)
             if part is None or (named and part.name) or opens.get(start, value) != value:
                 break  # one label names one person: 杨小广 成都市政府副秘书长 / 王清宇 … is a list
@@ -486,7 +507,7 @@ def _with_body(text: str, content: Range, markers: list[Marker], alone: set[int]
 def _with_narrated(text: str, span: Range, markers: list[Marker]) -> list[Marker]:
     """The markers with one at each line where a narrator opens an official's words (At the start of the
     press conference, Premier Li Keqiang said: …) on a page of labelled turns: an unlabelled turn of theirs."""
-    taken = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
+    taken = {_line_start(text, m.span[0]) for m in markers}
     added = []
     for match in SAID.finditer(text, span[0], span[1]):
         who = match.group("who") or match.group("zh")
@@ -517,7 +538,7 @@ def _timed(text: str, content: Range, markers: list[Marker], stamps: list[Range]
     if not markers:
         return markers
     if any(m.time for m in markers):
-        taken = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
+        taken = {_line_start(text, m.span[0]) for m in markers}
         for match in STAMP_BEFORE.finditer(text, content[0], content[1]):
             if match.start() not in taken:
                 parts = STAMP_PARTS.search(match.group("stamp"))
@@ -530,7 +551,7 @@ def _timed(text: str, content: Range, markers: list[Marker], stamps: list[Range]
         parts = STAMP_PARTS.search(text, start, end)
         closing.append(((start, end), parts.group("date") if parts else None, parts.group("time") if parts else None))
     for match in STAMP_AFTER.finditer(text, markers[0].span[0], content[1]):
-        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_start = _line_start(text, match.start())
         if match.group("bare") and text[line_start:match.start()].strip():
             continue  # …增长4.8% 10:00 are words; [10:07] or a line of its own is a stamp
         found = match.group(0)
@@ -809,6 +830,7 @@ def _facts(turns: list[RawTurn], bodies: list[str], cast: Cast, asks: list[bool]
     order = range(len(turns) - 1, -1, -1) if descending(turns) else range(len(turns))
     first_question = next((i for i in order if roles[i] == "journalist" or asks[i]), None)
     facts: dict[int, TurnFacts] = {}
+    invited: dict[str, bool] = {}  # by name: the lead says the speaker was asked to come
     opened = asked = hosted = False  # so far: a greeting, the first question, a host's turn
     for index in order:
         turn, body, role = turns[index], bodies[index], roles[index]
@@ -816,7 +838,8 @@ def _facts(turns: list[RawTurn], bodies: list[str], cast: Cast, asks: list[bool]
         greets = bool(lexicon.GREETS.search(opening) or (role == "host" and INTRODUCES.search(fold(body))))
         asked = asked or index == first_question
         name = names.get(cast.speaker_of_turn[index] or "")
-        invited = bool(name and regex.search(rf"{INVITED}.{{0,60}}{regex.escape(fold(name))}", page.lead))
+        if name and name not in invited:
+            invited[name] = regex.search(rf"{INVITED}.{{0,60}}{regex.escape(fold(name))}", page.lead) is not None
         facts[index] = TurnFacts(
             kind=turn.marker.kind if turn.marker else None,
             asks=asks[index] and role != "official",
@@ -826,7 +849,7 @@ def _facts(turns: list[RawTurn], bodies: list[str], cast: Cast, asks: list[bool]
             # page begins inside the conference, and the official answers a question it does not show.
             replies=REPLIES.search(opening) is not None or (
                 role == "official" and first_question is not None and not asked and not opened and not greets),
-            presides=bool(name) and role == "official" and not hosted and not invited and greets,
+            presides=bool(name) and role == "official" and not hosted and not invited.get(name or "") and greets,
             asks_back=body.endswith(("？", "?")),
             follow_up=bool(turn.marker and FOLLOW_UP.search(fold(turn.marker.label))),
         )
