@@ -25,13 +25,10 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import io
 import re
 import statistics
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -172,15 +169,11 @@ def measure(pages: list[bytes], repeat: int, trafilatura: Any) -> dict[str, list
 
 
 def baseline(ref: str) -> Callable[[bytes], Any]:
-    """`parse` of the package as it was at a git revision, imported beside this one under another name."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src/briefing_parser"],
-                             capture_output=True, check=True).stdout
-    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    (folder / "src" / "briefing_parser").rename(folder / "briefing_parser_baseline")
-    sys.path.insert(0, str(folder))
-    parse: Callable[[bytes], Any] = importlib.import_module("briefing_parser_baseline").parse
+    """`parse` of the package as it was at a git revision (tools/baseline.py), beside this one."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from baseline import load
+
+    parse: Callable[[bytes], Any] = load(ref).parse
     return parse
 
 

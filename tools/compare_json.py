@@ -6,33 +6,18 @@ tests/fixtures/wild). The revision's package is imported beside this one as `bri
 
 from __future__ import annotations
 
-import importlib
-import io
-import subprocess
 import sys
-import tarfile
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from baseline import load
 
 import briefing_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = [ROOT.parent / "shared" / "seed", ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "wild"]
 SUFFIXES = {".html", ".htm", ".shtml", ".txt"}
-
-
-def baseline(ref: str) -> Any:
-    """The package as it was at `ref`, importable beside this one."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src/briefing_parser"],
-                             capture_output=True, check=True).stdout
-    folder = Path(tempfile.mkdtemp(prefix="compare-baseline-"))
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    (folder / "src" / "briefing_parser").rename(folder / "briefing_parser_baseline")
-    sys.path.insert(0, str(folder))
-    return importlib.import_module("briefing_parser_baseline")
 
 
 def fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -47,7 +32,7 @@ def fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def main() -> None:
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
-    old = baseline(sys.argv[1])
+    old = load(sys.argv[1])
     folders = [Path(f) for f in sys.argv[2:]] or FOLDERS
     pages = sorted(p for folder in folders for p in folder.rglob("*") if p.suffix in SUFFIXES and p.name != "README.md")
     changed: Counter[str] = Counter()

@@ -334,12 +334,11 @@ def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marke
             at = match.start("label") if inline else _line_start(text, match.start())
             if at in found:
                 continue
-            parts = STAMP_PARTS.search(stamp) if stamp and not inline else None
             if stamp and inline:
                 reading.stamps.append(match.span("stamp"))  # printed after the entry it closes
+            day, clock = _date_and_time(stamp) if stamp and not inline else (None, None)
             found[at] = (Marker(span=(at if inline else match.start(), match.end()), label=label,
-                                label_span=match.span("label"), date=parts.group("date") if parts else None,
-                                time=parts.group("time") if parts else None), reading_of)
+                                label_span=match.span("label"), date=day, time=clock), reading_of)
     return [found[at] for at in sorted(found)]
 
 
@@ -539,34 +538,29 @@ def _timed(text: str, content: Range, markers: list[Marker], stamps: list[Range]
         return markers
     if any(m.time for m in markers):
         taken = {_line_start(text, m.span[0]) for m in markers}
-        for match in STAMP_BEFORE.finditer(text, content[0], content[1]):
-            if match.start() not in taken:
-                parts = STAMP_PARTS.search(match.group("stamp"))
-                markers.append(Marker(span=match.span(), label="", label_span=(match.end(), match.end()),
-                                      date=parts.group("date") if parts else None,
-                                      time=parts.group("time") if parts else None))
-        return sorted(markers, key=lambda m: m.span[0])
-    closing: list[tuple[Range, str | None, str | None]] = []
-    for start, end in sorted(stamps):
-        parts = STAMP_PARTS.search(text, start, end)
-        closing.append(((start, end), parts.group("date") if parts else None, parts.group("time") if parts else None))
+        unlabelled = [Marker(match.span(), "", (match.end(), match.end()), *_date_and_time(match.group("stamp")))
+                      for match in STAMP_BEFORE.finditer(text, content[0], content[1]) if match.start() not in taken]
+        return sorted([*markers, *unlabelled], key=lambda m: m.span[0])
     for match in STAMP_AFTER.finditer(text, markers[0].span[0], content[1]):
-        line_start = _line_start(text, match.start())
-        if match.group("bare") and text[line_start:match.start()].strip():
+        if match.group("bare") and text[_line_start(text, match.start()):match.start()].strip():
             continue  # …增长4.8% 10:00 are words; [10:07] or a line of its own is a stamp
         found = match.group(0)
-        span = (match.start() + len(found) - len(found.lstrip()), match.end())
-        parts = STAMP_PARTS.search(found)
-        stamps.append(span)
-        closing.append((span, parts.group("date") if parts else None, parts.group("time") if parts else None))
+        stamps.append((match.start() + len(found) - len(found.lstrip()), match.end()))
     starts = [m.span[0] for m in markers]
     timed = list(markers)
-    for span, day, clock in closing:
-        index = bisect_right(starts, span[0]) - 1
+    for start, end in sorted(stamps):
+        index = bisect_right(starts, start) - 1
         if index >= 0 and not timed[index].time:
+            day, clock = _date_and_time(text[start:end])
             old = timed[index]
             timed[index] = Marker(old.span, old.label, old.label_span, day or old.date, clock, old.role, old.kind)
     return timed
+
+
+def _date_and_time(stamp: str) -> tuple[str | None, str | None]:
+    """A stamp's date (if it has one) and time: [2007-10-25 15:02:07] → 2007-10-25, 15:02:07."""
+    parts = STAMP_PARTS.search(stamp)
+    return (parts.group("date"), parts.group("time")) if parts else (None, None)
 
 
 # --- Who speaks: roles from the labels, the page's own words about its speakers, the order of turns -----
