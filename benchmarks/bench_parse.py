@@ -59,15 +59,17 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     # Bold ranges are found on first use, from `build()`: they count to extraction all the same.
     "extract": [("briefing_parser.pipeline", "extract"), ("briefing_parser.pipeline", "from_text"),
                 ("briefing_parser.html", "find_emphasis")],
-    "segment": [("briefing_parser.pipeline", name) for name in
-                ("_choose_layout", "tokenize", "split_bold_questions", "split_inline_answers", "segment",
-                 "header_lines", "account")],
-    "identify": [("briefing_parser.pipeline", name) for name in
-                 ("roster", "identify", "identify_by_labels", "classify", "_facts")],
-    "collect": [("briefing_parser.pipeline", "_metadata"), ("briefing_parser.pipeline", "_heading_metadata"),
+    "segment": [*[("briefing_parser.pipeline", name) for name in ("_choose_layout", "segment", "header_lines",
+                                                                   "account")],
+                ("briefing_parser.segment", "tokenize"), ("briefing_parser.general", "read"),
+                *[("briefing_parser.foreign_ministry", name) for name in ("split_bold_questions",
+                                                                           "split_inline_answers")]],
+    "identify": [("briefing_parser.pipeline", "classify"), ("briefing_parser.speakers", "cast"),
+                 ("briefing_parser.general", "identify")],
+    "collect": [("briefing_parser.pipeline", "_metadata"),
                 *[("briefing_parser.collect", name) for name in
                   ("find_region", "images_in", "phones", "series", "organizer", "parse_date", "marker_time",
-                   "captured_at")]],
+                   "captured_at", "heading_date", "first_date")]],
     # The document is validated once at the end; a few diagnostics and participants are built as models.
     "model": [("briefing_parser.pipeline", "to_briefing"), ("briefing_parser.errors", "Diagnostic"),
               ("briefing_parser.errors", "Span"),

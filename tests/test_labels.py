@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 import briefing_parser as bp
-from briefing_parser.layouts import MFA_EN_QA, MFA_QA, Layout
+from briefing_parser.foreign_ministry import MFA_EN_QA, MFA_QA
+from briefing_parser.layouts import Layout
 from briefing_parser.segment import tokenize
 
 NBSP, IDEO = "\u00a0", "\u3000"

@@ -128,7 +128,7 @@ def test_answer_inside_an_unanswered_question_turn() -> None:
 
 def test_national_ministry_has_no_region() -> None:
     """The Foreign Ministry speaks for no city: 武汉, named 17 times in a briefing on the epidemic, is
-    what the page is about, not where it comes from (region was 武汉市 before layouts said `national`)."""
+    what the page is about, not where it comes from: the profile of a national body looks for no region."""
     doc = parse("zh-2020-02-03-t1739521.html")
     assert doc.text.count("武汉") == 17
     assert doc.region is None

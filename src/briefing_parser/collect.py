@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -301,8 +301,6 @@ EN_DATE = re.compile(
 )
 MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
                                       "September", "October", "November", "December"), 1)}
-# Upload stamps in image names of the Foreign Ministry's CMS: W020180910….jpg → 2018-09-10.
-UPLOAD_STAMP = re.compile(r"W0(20\d{2})(\d{2})(\d{2})")
 # A space left between two Han characters where a heading had a <br>: …特朗普 同台湾…
 HAN_GAP = regex.compile(r"(?<=\p{Han}) +(?=\p{Han})")
 
@@ -312,22 +310,16 @@ def join_broken_heading(title: str) -> str:
     return HAN_GAP.sub("", title)
 
 
-def heading_date(title: str, image_names: list[str]) -> date | None:
+def heading_date(title: str, year_of: Callable[[int, int], int | None] | None = None) -> date | None:
     """2020年1月2日外交部发言人… → 2020-01-02; "… on June 22, 2018" → 2018-06-22; "… on September 10"
-    takes the year of an image uploaded on that day (W020180910….jpg)."""
+    takes its year from `year_of(month, day)` where the layout knows one (None: no date)."""
     if day := parse_date(title):
         return day
     match = EN_DATE.search(title)
     if not match:
         return None
     month, dom = MONTHS[match["month"]], int(match["day"])
-    year = int(match["year"]) if match["year"] else None
-    if year is None:
-        for name in image_names:
-            stamp = UPLOAD_STAMP.search(name)
-            if stamp and (int(stamp[2]), int(stamp[3])) == (month, dom):
-                year = int(stamp[1])
-                break
+    year = int(match["year"]) if match["year"] else (year_of(month, dom) if year_of else None)
     try:
         return date(year, month, dom) if year else None
     except ValueError:

@@ -66,8 +66,8 @@ DEEP_RUN_MIN_TAGS = 4096
 # An image source that is a path and nothing else, as MFA's `./W020190102611867770996.jpg` (no
 # scheme, host, query, fragment or escapes), is its own URL path: no parsing (5 µs an image).
 PLAIN_PATH = re.compile(r"(?!//)[\w./-]+")
-# Where the article heading sits: MFA zh `#News_Body_Title`, MFA en `h2.title`, most CMS an `<h1>`.
-TITLE_SELECTORS = ("#News_Body_Title", "h1", "h2.title", ".article-title", ".title")
+# Where the article heading sits on most CMS pages, after the selectors of the site profiles.
+TITLE_SELECTORS = ("h1", ".article-title", ".title")
 # ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
 SITE_NAME_SUFFIX = re.compile(r"\s*(?:[_|｜]| [—–-]{1,2} )[^_|｜—–]{2,30}$")
 
@@ -114,8 +114,10 @@ def from_text(text: str) -> Page:
     return Page(text=text, content=(0, len(text)))
 
 
-def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
-    """Render an HTML page line by line; `content` is the region of the transcript container."""
+def extract(html: str, container_selectors: Sequence[str] = (), title_selectors: Sequence[str] = ()) -> Page:
+    """Render an HTML page line by line; `content` is the region of the transcript container, the first
+    of `container_selectors` found; `title` the heading, the first of `title_selectors` found, then the
+    usual CMS headings."""
     html, flattened = flatten_deep_runs(html)
     if any(mark in html for mark in ALL_MARKS):  # five substring scans: 40x faster than a class regex
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
@@ -125,7 +127,7 @@ def extract(html: str, container_selectors: Sequence[str] = ()) -> Page:
     title_nodes = tree.tags("title")
     title = _clean_line(title_nodes[0].text()) if title_nodes else None
     meta = _meta_tags(tree)
-    title = _heading(tree) or _strip_site_name(title)
+    title = _heading(tree, (*title_selectors, *TITLE_SELECTORS)) or _strip_site_name(title)
     blocks = _strip_skipped(tree)
     body = tree.body
     if body is None:
@@ -374,9 +376,9 @@ def _holds_text(node: LexborNode, least: int) -> bool:
     return len(node.text(strip=True)) >= least
 
 
-def _heading(tree: LexborHTMLParser) -> str | None:
+def _heading(tree: LexborHTMLParser, selectors: Sequence[str]) -> str | None:
     """The article heading, which is cleaner than `<title>` (no site name)."""
-    for selector in TITLE_SELECTORS:
+    for selector in selectors:
         node = tree.css_first(selector)
         if node is not None:
             heading = _clean_line(node.text(separator=" "))

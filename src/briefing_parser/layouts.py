@@ -7,16 +7,18 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import lexicon
+from . import collect
 from .schema import Role, TurnKind
 
 if TYPE_CHECKING:  # the stages import this module: layouts call them, they never call layouts back
     from .classify import TurnFacts
-    from .segment import Range, RawTurn, Reading
+    from .html import Page
+    from .segment import Marker, Range, RawTurn, Reading
     from .speakers import Cast
 
 # White space that pages put inside markers: ASCII, NBSP (&nbsp;), U+3000 and the en/em spaces.
@@ -60,8 +62,9 @@ class Layout:
     fixed_roles: Mapping[str, Role] = field(default_factory=dict)
     # Labels that ask again within the same topic (追问, Follow-up): their exchange `follows` the last.
     follow_up_labels: frozenset[str] = frozenset()
-    # CSS selectors of the element that holds the transcript, most specific first.
+    # CSS selectors of the element that holds the transcript, most specific first, and of the heading.
     container_selectors: tuple[str, ...] = ()
+    title_selectors: tuple[str, ...] = ()
     # Fewest markers a page must have for this layout to be detected.
     min_markers: int = 2
     # --- label rules (layouts whose every label must be read by them: `strict_labels`) ---
@@ -100,17 +103,6 @@ class Layout:
     # Words that every page of the site carries somewhere (its name, its spokespersons): a page without
     # them is no page of the site, whatever labels it shares with it, and the general layout reads it.
     claim: re.Pattern[str] | None = None
-    # The page heading (`Page.title`) is the title; the header lines are navigation.
-    title_from_heading: bool = False
-    # Questions are set in bold and answers are not: a paragraph that is not bold after a question
-    # whose first paragraph is bold starts its unlabelled answer (`<B>追问：…？</B>` then 刚才我已经说过，…).
-    bold_questions: bool = False
-    # The site of a national body (外交部): its pages speak for no city or province, whatever cities
-    # their text names (武汉 in a briefing on the epidemic), so no region is looked for.
-    national: bool = False
-    # Every question is answered: a question that no answer marker follows holds its answer after its
-    # first paragraph (记者：是的。 then 中方已就此多次介绍过有关情况。… with no 答：).
-    inline_answers: bool = False
 
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
         """What the label says under this layout's rules; None when it is no label of the layout
@@ -162,12 +154,46 @@ class Layout:
         markers = tokenize(text, content, self, names, matches)
         return Reading(markers, count=len(markers))
 
+    def answers(self, text: str, page: Page, markers: list[Marker], names: frozenset[str]) -> list[Marker]:
+        """The markers with those of the answers that the layout's pages leave unlabelled (none here)."""
+        return markers
+
+    def statement(self, text: str, preamble: Range, page: Page) -> bool:
+        """Whether the unlabelled text before the first marker is a turn: where the layout gives it a role
+        (the spokesperson's statement before the questions) and it holds more than image names."""
+        if self.preamble_role is None:
+            return False
+        rest = text[preamble[0]:preamble[1]]
+        for img in page.images:
+            if preamble[0] <= img.span[0] < preamble[1]:
+                rest = rest.replace(img.filename, "")
+        return bool(rest.strip())
+
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
         """Who speaks each turn, and what its label says beyond that, under this layout's rules."""
         from .speakers import cast
 
         return cast(self, text, turns, preamble, speaker, names)
+
+    def heading(self, page: Page) -> dict[str, Any]:
+        """What the page's heading says beyond its header lines (a title, the conference's date); nothing
+        for a layout whose header lines say it all."""
+        return {}
+
+    def opening_date(self, text: str, content: Range) -> date | None:
+        """The date of a body that opens with its heading, as text copies of a page do:
+        2013年11月29日，外交部发言人秦刚主持例行记者会。 → 2013-11-29 (where the layout knows how its pages
+        name their spokesperson)."""
+        if not self.spokesperson:
+            return None
+        start, end = content[0], min(content[1], content[0] + 800)
+        first = next((line for line in text[start:end].split("\n") if line.strip()), "")
+        return collect.parse_date(first) if any(p.search(first) for p in self.spokesperson) else None
+
+    def region(self, text: str, lines: list[str]) -> str | None:
+        """The city or province the page speaks for: the one its header lines name, else its text most."""
+        return collect.find_region(text, lines)
 
 
 @lru_cache(maxsize=64)
@@ -229,133 +255,6 @@ TIMESTAMP = register(Layout(
     container_selectors=("#zoom", "div.TRS_Editor", "div.article-content", "div.article_content",
                          "div.content", "#content", "article"),
 ))
-
-
-# --- The Ministry of Foreign Affairs' regular press conferences (www.fmprc.gov.cn), 2013-2020 ---
-
-_HAN = "\u4e00-\u9fff"
-_ZH_END = rf"{SPACE}*[：:]{SPACE}*"  # full-width or ASCII colon (问:), both seen
-# Every zh label form; the rules in `read_label` decide which are labels on the page:
-#   问：  答：  追问：  追问一：  记者：  记者追问：  记者解释：  法新社记者：  《南华早报》记者：
-#   路透社记者提问：  彭博社记者追问：  加拿大《环球邮报》记者：  赵立坚：  华春莹：
-# A label never starts with an opening bracket: （记者：日本媒体。…） sits inside an answer.
-_ZH_MARKER = re.compile(
-    rf"^{SPACE}*(?P<label>问|答|追问[一二三四五六七八九十\d]?"
-    rf"|[^\s：:，,。！!？?；;、（(“\"'\d*＊][^\s：:，,。！!？?；;、（）()“”\"]{{0,23}}?记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
-    rf"|记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
-    rf"|[{_HAN}]{{2,4}}){_ZH_END}",
-    re.MULTILINE,
-)
-_ZH_CUES = (
-    # 会后有记者问及：…  会后，有记者问及：…  会后有俄罗斯记者问及：…  有记者问：…
-    Cue(r"(?:会后[，,]?)?有[^\s：:，,。]{0,10}?记者问(?:及|到)?[：:，,]", "journalist", "question"),
-    # The spokesperson's reply to it, told in the third person: 华春莹表示，我们对…  耿爽表示：…
-    Cue(r"(?:{name})表示[：:，,]", "official", "answer"),
-)
-# After the last answer: recess notices, season's greetings, the next day's events after a rule.
-#   如果没有问题了，我宣布一则通知：…  外交部例行记者会将于8月6日…休会  祝大家暑期愉快！
-#   华春莹最后宣布：明天是元旦…  ******************************  *　　　*　　　*
-_ZH_CLOSING = re.compile(
-    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|如果?没有(?:其他|别的|更多)?问题了?[，,]"
-    rf"|[{_HAN}]{{2,3}}最后宣布|今天的(?:例行)?记者会(?:就)?到(?:这里|此)"
-    rf"|(?:根据.{{0,40}}放假安排[，,])?(?:外交部|当日的?|明天的?)?(?:外交部)?例行记者会(?:将)?(?:于|暂停|休会)"
-    rf"|祝(?:大家|各位)[^。]{{0,12}}(?:快乐|愉快)[！!。]?$)",
-    re.MULTILINE,
-)
-_ZH_SPOKESPERSON = (
-    # 2020年1月2日外交部发言人耿爽主持例行记者会  外交部发言人耿爽就…答记者问  外交部发言人赵立坚宣布：
-    re.compile(rf"外交部发言人(?P<name>[{_HAN}]{{2,3}}?)(?:主持|就|宣布|表示|答|发表|介绍)"),
-)
-
-MFA_QA = register(Layout(
-    name="mfa-qa",
-    marker=_ZH_MARKER,
-    fixed_roles={"问": "journalist", "答": "official", "记者": "journalist", "记者提问": "journalist",
-                 "外国记者": "journalist", "外国记者提问": "journalist"},
-    follow_up=re.compile(r"追问[一二三四五六七八九十\d]?|.*记者追问"),
-    reply=re.compile(r"记者(?:回答|解释|澄清|补充|说明)"),
-    # 法新社记者 → 法新社; 《澳大利亚人报》记者 → 《澳大利亚人报》 (speakers strips the brackets)
-    outlet_label=re.compile(r"(?P<outlet>.+?)的?记者(?:追问|提问)?"),
-    answer_labels=frozenset({"答"}),
-    soft_labels=frozenset({"记者"}),
-    cues=_ZH_CUES,
-    closing=_ZH_CLOSING,
-    preamble_role="official",
-    spokesperson=_ZH_SPOKESPERSON,
-    spokespersons=lexicon.MFA_SPOKESPERSONS_ZH,
-    official_title="外交部发言人",
-    official_organization="外交部",
-    container_selectors=("#News_Body_Txt_A",),
-    strict_labels=True,
-    detect_labels=re.compile(r"问|答|追问.?"),
-    site=re.compile(r"外交部发言人|中华人民共和国外交部"),
-    claim=re.compile("外交部|" + "|".join(sorted(lexicon.MFA_SPOKESPERSONS_ZH))),
-    title_from_heading=True,
-    bold_questions=True,
-    inline_answers=True,
-    national=True,
-    min_markers=2,
-))
-# From 2020-03-24: 路透社记者：… / 赵立坚：…  (same labels, named speakers; 追问 still used).
-MFA_NAMED = register(replace(MFA_QA, name="mfa-named", detect_labels=re.compile(r".+记者.{0,2}|[\u4e00-\u9fff]{2,3}")))
-
-# English: Q: / A: / Follow-up: / Journalist: (2018-2020-03), then AFP: / Zhao Lijian: (from 2020-03-24).
-# An outlet label is a run of capitalized words (The Globe and Mail, ITN&BBC, CCTV4, Bloomberg News);
-# a colon followed by a digit is a clock (At 10:00, As of 24:00, Between 00:00 and 24:00).
-_EN_WORD = r"[A-Z0-9][\w.&’'\-]*"
-_EN_MARKER = re.compile(
-    rf"^{SPACE}*(?P<label>Q|A|Follow[- ]up(?: [Qq]uestion)?"
-    r"|(?:The |Foreign )?[Jj]ournalist(?: (?:adds|added|clarifies|clarified|explains|explained|asks|asked))?"
-    r"|Reporter"
-    rf"|{_EN_WORD}(?:[ \u00a0](?:{_EN_WORD}|and|of|the|de|du|for|&)){{0,5}}"
-    rf"|[A-Z][a-z]+ [a-z]+){SPACE}*[:：](?!\d){SPACE}*",
-    re.MULTILINE,
-)
-_EN_CLOSING = re.compile(
-    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
-    r"|That concludes|This is the last regular press conference"
-    r"|The regular press conference .{0,60}(?:will be|is) (?:adjourned|suspended|cancelled|resumed)"
-    r"|(?:We )?[Ww]ish (?:you|everyone) (?:all )?a)",
-    re.MULTILINE,
-)
-MFA_EN_QA = register(Layout(
-    name="mfa-en-qa",
-    marker=_EN_MARKER,
-    fixed_roles={"Q": "journalist", "A": "official", "Journalist": "journalist", "journalist": "journalist",
-                 "Reporter": "journalist", "Foreign Journalist": "journalist", "Foreign journalist": "journalist",
-                 "Follow-up": "journalist", "Follow up": "journalist", "Follow-up question": "journalist",
-                 "Follow-up Question": "journalist"},
-    follow_up=re.compile(r"Follow[- ]up.*"),
-    reply=re.compile(r"(?:The )?[Jj]ournalist (?:adds|added|clarifies|clarified|explains|explained)"),
-    outlet_label=re.compile(r"(?P<outlet>.+)"),
-    # Words that open a paragraph of an answer like a label: First: …  Note: …
-    not_outlet=re.compile(r"(?:First|Second|Third|Fourth|Fifth|Firstly|Secondly|Thirdly|Finally|Lastly|Last|"
-                          r"Next|Note|Notes|PS|P\.S\.|Source|Photo|Time|Date|Venue|Address|Tel|Fax|E-?mail|"
-                          r"Website|Topic|Subject|Title|Attachment|Appendix|Update|Example|Answer|Question)"),
-    answer_labels=frozenset({"A"}),
-    soft_labels=frozenset({"Journalist", "journalist", "Reporter"}),
-    closing=_EN_CLOSING,
-    preamble_role="official",
-    spokesperson=(
-        # Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on June 22, 2018
-        re.compile(r"Spokesperson (?P<name>[A-Z][a-z]+ [A-Z][a-z]+)(?:'s|’s| Answers| on|,)"),
-    ),
-    spokespersons=lexicon.MFA_SPOKESPERSONS_EN,
-    official_title="Foreign Ministry Spokesperson",
-    official_organization="Ministry of Foreign Affairs",
-    container_selectors=("div.content",),
-    strict_labels=True,
-    detect_labels=re.compile(r"Q|A|Follow.*|.*[Jj]ournalist.*|Reporter"),
-    site=re.compile(r"Foreign Ministry Spokesperson|Ministry of Foreign Affairs, the People's Republic of China"),
-    claim=re.compile("Foreign Ministry|Ministry of Foreign Affairs|" + "|".join(sorted(lexicon.MFA_SPOKESPERSONS_EN))),
-    title_from_heading=True,
-    bold_questions=True,
-    inline_answers=True,
-    national=True,
-))
-# Named pages count the outlet and name labels: everything but Q, A, Follow-up and Journalist.
-MFA_EN_NAMED = register(replace(MFA_EN_QA, name="mfa-en-named", detect_labels=re.compile(
-    r"(?!(?:Q|A|Reporter)$)(?!Follow)(?!(?:The |Foreign )?[Jj]ournalist).+")))
 
 
 def get(name: str) -> Layout | None:
@@ -450,3 +349,11 @@ def recognize(heading: str | None, chrome: str = "") -> Layout | None:
 def container_selectors() -> tuple[str, ...]:
     """Every layout's container selectors, in registry order, without repeats."""
     return tuple(dict.fromkeys(s for layout in LAYOUTS.values() for s in layout.container_selectors))
+
+
+def title_selectors() -> tuple[str, ...]:
+    """Every layout's heading selectors, in registry order, without repeats."""
+    return tuple(dict.fromkeys(s for layout in LAYOUTS.values() for s in layout.title_selectors))
+
+
+from . import foreign_ministry  # noqa: E402, F401  (the built-in site profiles register themselves)

@@ -97,12 +97,6 @@ def outlet_kind(name: str) -> OutletKind | None:
             return kind
     return None
 
-# Spokespersons of the Ministry of Foreign Affairs 2013-2020, for pages whose heading does not name
-# one (text bodies, dialogue turns such as 陆慷：… on a page of 华春莹's); the heading adds others.
-MFA_SPOKESPERSONS_ZH = frozenset({"秦刚", "洪磊", "华春莹", "陆慷", "耿爽", "赵立坚", "汪文斌"})
-MFA_SPOKESPERSONS_EN = frozenset({"Qin Gang", "Hong Lei", "Hua Chunying", "Lu Kang", "Geng Shuang", "Zhao Lijian",
-                                  "Wang Wenbin"})
-
 # A host's first words, and the words that end a conference (on folded text).
 GREETS = re.compile(r"女士们|先生们|大家(?:上午|下午|晚上)?好|各位.{0,8}朋友|欢迎|Ladies and gentlemen"
                     r"|[Gg]ood (?:morning|afternoon|evening)|Welcome|Friends from the (?:press|media)")

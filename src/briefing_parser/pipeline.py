@@ -14,14 +14,14 @@ from typing import Any
 
 from . import collect, lexicon
 from . import layouts as layout_registry
-from .classify import TurnFacts, classify, question_parts
+from .classify import Pairing, classify, question_parts
 from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .general import GENERAL
-from .html import Page, extract, from_text
+from .html import Page, PageImage, extract, from_text
 from .layouts import Detection, Layout
 from .offices import KNOWN, OFFICES, office
-from .schema import Briefing, Diagnostic, SegmentKind
+from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind
 from .segment import (
     Range,
     RawTurn,
@@ -29,11 +29,8 @@ from .segment import (
     account,
     descending,
     header_lines,
-    lines,
     question_reader,
     segment,
-    split_bold_questions,
-    split_inline_answers,
 )
 from .speakers import Cast
 
@@ -122,20 +119,53 @@ def read(data: bytes | str) -> _Read:
         decoded = decode(data)
         text, encoding, is_html = decoded.text, decoded.encoding, decoded.is_html
         diagnostics += decoded.diagnostics
-    page = extract(text, layout_registry.container_selectors()) if is_html else from_text(text)
+    page = extract(text, layout_registry.container_selectors(), layout_registry.title_selectors()) if is_html \
+        else from_text(text)
     diagnostics += [diagnostic(code, message) for code, message in page.problems]
     return _Read(page, encoding, sha, len(raw), diagnostics)
 
 
 def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Briefing:
-    """Run every stage on one input, in five steps: read the page; find its layout and turns; say who
-    speaks and what each turn is; collect metadata, images and contacts; account for every character
-    and validate the document once."""
-    read_result = read(data)
-    page, diagnostics = read_result.page, read_result.diagnostics
-    text = page.text
+    """Run every stage on one input: read the page; find its layout and cut it into turns; say who speaks
+    and what each turn is; describe the page; account for every character; validate the document once."""
+    source = read(data)
+    page, diagnostics = source.page, source.diagnostics
+    cut = find_turns(page, options, diagnostics)
+    header = split_header(page, cut)
+    cast, facts = cut.layout.cast(page.text, cut.raw, cut.preamble, page.title, cut.speaker, cut.names) \
+        if cut.layout else (None, [])
+    if cast is not None:
+        diagnostics += cast.diagnostics
+    roles = [cast.turn_role(i) for i in range(len(cut.raw))] if cast else []
+    kinds, pairings = classify(roles, facts, descending=descending(cut.raw))
+    meta = describe(page, cut, header, options)
+    # The document is built as plain dicts (keys are the models' fields) and validated once at the
+    # end: one pydantic-core call instead of hundreds of model constructions in Python.
+    document = assemble(page, cut, header, meta, cast, roles, kinds, pairings, diagnostics)
+    document["source"] = {"uri": uri, "sha256": source.sha256, "encoding": source.encoding,
+                          "media_type": "text/html" if page.is_html else "text/plain",
+                          "layout": cut.layout.name if cut.layout else "unknown", "size": source.size}
+    return to_briefing(document)
 
-    # --- Layout and turns -------------------------------------------------------------------------
+
+@dataclass
+class Cut:
+    """The page cut into turns: its layout, what the layout read, the text before the first turn, the
+    turns, and the footer after the last."""
+
+    layout: Layout | None
+    reading: Reading
+    preamble: Range
+    raw: list[RawTurn]
+    footer: Range
+    speaker: str | None  # the spokesperson the page names
+    names: frozenset[str]
+
+
+def find_turns(page: Page, options: ParseOptions, diagnostics: list[Diagnostic]) -> Cut:
+    """The layout that reads the page, its markers with the answers it leaves unlabelled, and the turns
+    they open; diagnostics for a page that is no transcript, or that no layout reads."""
+    text = page.text
     detection, site = _choose_layout(page, options, diagnostics)
     layout = detection.layout or site
     speaker = layout.speaker(page.title, text, page.content) if layout else None
@@ -147,16 +177,11 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     not_transcript = site is not None and not any(map(question_reader(site, names), markers))
     if not_transcript:
         markers = []
-    photos = frozenset(img.span for img in page.images)  # image lines, which are no paragraphs
-    if layout and layout.bold_questions and page.emphasis:
-        # Questions in bold, answers not: a plain paragraph after a bold question opens its answer.
-        markers = split_bold_questions(text, page.content, markers, page.emphasis, photos, layout, names)
-    if layout and layout.inline_answers:
-        markers = split_inline_answers(text, page.content, markers, photos, layout, names)
-    preamble, raw_turns, footer = segment(text, page.content, markers)
-    if layout and layout.preamble_role and _has_words(text, preamble, page):
-        # Unlabelled text before the first question is the spokesperson's opening statement.
-        raw_turns.insert(0, RawTurn(None, preamble))
+    if layout:
+        markers = layout.answers(text, page, markers, names)
+    preamble, raw, footer = segment(text, page.content, markers)
+    if layout and layout.statement(text, preamble, page):
+        raw.insert(0, RawTurn(None, preamble))
         preamble = (preamble[0], preamble[0])
     if not text.strip() and not any(d.severity == "error" for d in diagnostics):
         diagnostics.append(diagnostic("extract.empty", "the page has no text", "error"))
@@ -172,134 +197,135 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     elif layout is None and text.strip():
         diagnostics.append(diagnostic(
             "layout.unknown", "no speaker labels of any form were found; the text is kept as one turn"))
+    return Cut(layout, Reading(markers, reading.stamps, reading.header, reading.count), preamble, raw, footer,
+               speaker, names)
 
-    header_before = (0, page.content[0])
-    head_lines, other_lines = header_lines(text, preamble)
-    # A photo above the first question is an image, and a metadata line the layout read is header: no stray text.
-    known = photos | set(reading.header)
-    other_lines = [line for line in other_lines if _strip(text, line) not in known and line not in known]
-    chrome_header, chrome_rest = header_lines(text, header_before)
-    header_text_lines = [text[s:e] for s, e in chrome_header + head_lines]
 
-    # --- Who speaks, and what kind of turn each is -------------------------------------------------
-    cast: Cast | None = None
-    turn_facts: list[TurnFacts] = []
+@dataclass
+class Header:
+    """The lines around the transcript: the page's header lines (breadcrumb, dateline, title, metadata), the
+    site's menu, and the text before the first turn that is neither (stray)."""
+
+    lines: list[Range]
+    menu: list[Range]
+    stray: list[Range]
+
+    def texts(self, text: str) -> list[str]:
+        return [text[s:e] for s, e in self.lines]
+
+
+def split_header(page: Page, cut: Cut) -> Header:
+    """The header lines of the chrome before the container and of the preamble; a photo above the first
+    question is an image and a metadata line the layout read is header: neither is stray text."""
+    text = page.text
+    lead, other = header_lines(text, cut.preamble)
+    known = frozenset(img.span for img in page.images) | set(cut.reading.header)
+    stray = [line for line in other if _strip(text, line) not in known and line not in known]
+    chrome, menu = header_lines(text, (0, page.content[0]))
+    return Header(chrome + lead, menu, stray)
+
+
+def describe(page: Page, cut: Cut, header: Header, options: ParseOptions) -> dict[str, Any]:
+    """The page's metadata: title, topic, dates, origin, breadcrumb, region and its area code."""
+    text, layout = page.text, cut.layout
+    meta = _metadata(page, header.texts(text))
     if layout:
-        cast, turn_facts = layout.cast(text, raw_turns, preamble, page.title, speaker, names)
-        diagnostics += cast.diagnostics
-    roles = [cast.turn_role(i) for i in range(len(raw_turns))] if cast else []
-    kinds, pairings = classify(roles, turn_facts, descending=descending(raw_turns))
-
-    # --- Metadata (page header, title, first turns), images, contacts ------------------------------
-    meta = _metadata(page, header_text_lines)
-    if layout and layout.title_from_heading and page.title:
-        meta.update(_heading_metadata(page))
+        meta.update(layout.heading(page))
     # A copy of the body without its page opens with the heading: the day it was held, not published.
-    opened_on = _opening_date(text, page.content, layout) if layout and not page.title else None
-    region = None if layout and layout.national else collect.find_region(
+    meta["opened_on"] = layout.opening_date(text, page.content) if layout and not page.title else None
+    meta["region"] = (layout.region if layout else collect.find_region)(
         text, [meta.get("breadcrumb_line") or "", meta.get("title") or ""])
-    area = options.area_code or (collect.area_codes().get(region) if region else None)
-
-    turn_spans = [_strip(text, t.body) for t in raw_turns]
-    images = collect.images_in(text, [*turn_spans, *(other_lines or [])], page.images)
-    phones = [p for span in turn_spans for p in collect.phones(text, span[0], span[1], area)]
-
+    meta["area"] = options.area_code or (collect.area_codes().get(meta["region"]) if meta["region"] else None)
     # Without a dateline, the first date of the lead (the text above the first turn), else a stamp's, else a
     # date line that ends the page (Ends/Sunday, March 4, 2012) is its date; a body that opens with its
     # heading dates the conference instead. Dates inside the turns are what the speakers talk of.
-    published = meta.get("published") or meta.get("held_on") or (None if opened_on else (
-        collect.first_date(text[preamble[0]:preamble[1]])
-        or next((day for m in markers if m.date and (day := collect.parse_date(m.date))), None)
+    meta["published"] = meta.get("published") or meta.get("held_on") or (None if meta["opened_on"] else (
+        collect.first_date(text[cut.preamble[0]:cut.preamble[1]])
+        or next((day for m in cut.reading.markers if m.date and (day := collect.parse_date(m.date))), None)
         or collect.closing_date(text[page.content[0]:page.content[1]])))
-    turns = _turns(text, raw_turns, turn_spans, roles, kinds, cast, images, reading.stamps, published)
-    if not raw_turns and text[page.content[0]:page.content[1]].strip():
-        turns = [_whole_text_turn(text, page.content)]
-        preamble, other_lines = (page.content[0], page.content[0]), []
+    return meta
 
-    # The document is built as plain dicts (keys are the models' fields) and validated once at the
-    # end: one pydantic-core call instead of hundreds of model constructions in Python.
+
+def assemble(page: Page, cut: Cut, header: Header, meta: dict[str, Any], cast: Cast | None, roles: list[Role],
+             kinds: list[TurnKind], pairings: list[Pairing], diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The document as dicts of the models' fields: turns, images and contacts in their turns, exchanges,
+    the lossless map, and the page's metadata."""
+    text = page.text
+    spans = [_strip(text, t.body) for t in cut.raw]
+    images = collect.images_in(text, [*spans, *header.stray], page.images)
+    phones = [p for span in spans for p in collect.phones(text, span[0], span[1], meta["area"])]
+    turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps, meta["published"])
+    stray = header.stray
+    if not cut.raw and text[page.content[0]:page.content[1]].strip():
+        turns, stray = [_whole_text_turn(text, page.content)], []
     turn_at = _turn_finder(turns)
-    diagnostics += collect.check_markers(turns, published)
+    diagnostics += collect.check_markers(turns, meta["published"])
     image_dicts = [
         {"id": f"i{n}", "filename": img.filename, "src": img.src, "alt": img.alt,
          "captured_at": collect.captured_at(img.filename), "turn_id": turn_at(img.span[0]), "span": _span(img.span)}
         for n, img in enumerate(images, 1)
     ]
-    contacts = [
-        {"id": f"c{n}", "kind": p.kind, "raw": p.raw, "e164": p.e164, "owner": p.owner,
-         "turn_id": turn_at(p.span[0]), "span": _span(p.span)}
-        for n, p in enumerate(phones, 1)
-    ]
     turn_by_id = {turn["id"]: turn for turn in turns}
     for img in image_dicts:
         if img["turn_id"] is not None:
             turn_by_id[img["turn_id"]]["image_ids"].append(img["id"])
-    exchanges = [
+    diagnostics += [diagnostic("segment.text_before_first_marker",
+                               f"text before the first marker is not a turn: {text[s:e][:40]!r}", span=(s, e))
+                    for s, e in stray]
+    started_at = next((t["at"] for t in turns if t["at"]), None)
+    series = collect.series(text[: spans[1][0]] if len(spans) > 1 else text)
+    return {
+        "language": _language(text), "text": text, "title": meta.get("title"), "topic": meta.get("topic"),
+        "published": meta["published"], "origin": meta.get("origin"), "breadcrumb": meta.get("breadcrumb") or [],
+        "region": meta["region"], "series": {"name": series[0], "number": series[1]} if series else None,
+        # The body names who holds it (欢迎参加市政府新闻办新闻发布会), else the site does (外交部).
+        "organizer": collect.organizer(text[: spans[0][1]] if spans else text)
+                     or (cut.layout.official_organization if cut.layout else None),
+        "held_on": meta.get("held_on") or meta["opened_on"] or (started_at.date() if started_at else None),
+        "started_at": started_at, "ended_at": next((t["at"] for t in reversed(turns) if t["at"]), None),
+        "participants": cast.participants if cast else [], "outlets": cast.outlets if cast else [],
+        "turns": turns, "exchanges": _exchanges(text, pairings, turns, spans, cast),
+        "contacts": [{"id": f"c{n}", "kind": p.kind, "raw": p.raw, "e164": p.e164, "owner": p.owner,
+                      "turn_id": turn_at(p.span[0]), "span": _span(p.span)} for n, p in enumerate(phones, 1)],
+        "images": image_dicts,
+        "segments": account_for(page, cut, header, stray, turns, images, phones),
+        "diagnostics": diagnostics,
+    }
+
+
+def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], spans: list[Range],
+               cast: Cast | None) -> list[dict[str, Any]]:
+    """The exchanges as dicts: their turns, the asking outlet, the exchange they follow, a question's parts."""
+    return [
         {
             "id": f"q{n}",
             "question_turn_ids": [turns[i]["id"] for i in pairing.questions],
             "answer_turn_ids": [turns[i]["id"] for i in pairing.answers],
             "outlet_id": _outlet_of(cast, pairing.questions[0]) if pairing.questions else None,
             "follows": f"q{n - 1}" if pairing.follow_up and n > 1 else None,
-            "parts": question_parts(text, turn_spans[pairing.questions[0]],
-                                    [turn_spans[i] for i in pairing.answers]) if pairing.questions else [],
+            "parts": question_parts(text, spans[pairing.questions[0]],
+                                    [spans[i] for i in pairing.answers]) if pairing.questions else [],
         }
         for n, pairing in enumerate(pairings, 1)
     ]
 
-    # --- The lossless map: every character of the text in exactly one segment ----------------------
-    for s, e in other_lines:
-        diagnostics.append(diagnostic(
-            "segment.text_before_first_marker",
-            f"text before the first marker is not a turn: {text[s:e][:40]!r}", span=(s, e)))
-    claims: list[tuple[SegmentKind, Range]] = []
-    claims += [("header", span) for span in chrome_header + head_lines + reading.header]
+
+def account_for(page: Page, cut: Cut, header: Header, stray: list[Range], turns: list[dict[str, Any]],
+                images: list[PageImage], phones: list[collect.FoundPhone]) -> list[dict[str, Any]]:
+    """The lossless map: every character of the text in exactly one segment."""
+    text = page.text
+    claims: list[tuple[SegmentKind, Range]] = [("header", span) for span in header.lines + cut.reading.header]
     # The chrome's lines that are not header (a site's menu: Home, The Ministry, …) are one segment
     # per run of lines, not one per line: half of an MFA page's segments were menu lines.
-    claims += [("boilerplate", span) for span in _runs(text, chrome_rest)]
-    claims += [("unclassified", span) for span in other_lines]
-    for turn in turns:
-        if turn["marker_span"]:
-            claims.append(("marker", _range(turn["marker_span"])))
-    claims += [("turn", raw.body) for raw in raw_turns] or [("turn", _range(t["span"])) for t in turns]
-    claims += [("marker", span) for span in reading.stamps]
+    claims += [("boilerplate", span) for span in _runs(text, header.menu)]
+    claims += [("unclassified", span) for span in stray]
+    claims += [("marker", _range(turn["marker_span"])) for turn in turns if turn["marker_span"]]
+    claims += [("turn", raw.body) for raw in cut.raw] or [("turn", _range(t["span"])) for t in turns]
+    claims += [("marker", span) for span in cut.reading.stamps]
     claims += [("image", img.span) for img in images]
     claims += [("contact", p.span) for p in phones]
-    claims.append(("boilerplate", footer))
-    claims.append(("boilerplate", (page.content[1], len(text))))
-    segments = [{"kind": kind, "span": {"start": s, "end": e}} for s, e, kind in account(len(text), claims, text)]
-
-    title = meta.get("title")
-    started_at = next((t["at"] for t in turns if t["at"]), None)
-    series = collect.series(text[: turn_spans[1][0]] if len(turn_spans) > 1 else text)
-    return to_briefing({
-        "source": {"uri": uri, "sha256": read_result.sha256, "encoding": read_result.encoding,
-                   "media_type": "text/html" if page.is_html else "text/plain",
-                   "layout": layout.name if layout else "unknown", "size": read_result.size},
-        "language": _language(text),
-        "text": text,
-        "title": title,
-        "topic": meta.get("topic"),
-        "published": published,
-        "origin": meta.get("origin"),
-        "breadcrumb": meta.get("breadcrumb") or [],
-        "region": region,
-        "series": {"name": series[0], "number": series[1]} if series else None,
-        # The body names who holds it (欢迎参加市政府新闻办新闻发布会), else the site does (外交部).
-        "organizer": collect.organizer(text[: turn_spans[0][1]] if turn_spans else text)
-                     or (layout.official_organization if layout else None),
-        "held_on": meta.get("held_on") or opened_on or (started_at.date() if started_at else None),
-        "started_at": started_at,
-        "ended_at": next((t["at"] for t in reversed(turns) if t["at"]), None),
-        "participants": cast.participants if cast else [],
-        "outlets": cast.outlets if cast else [],
-        "turns": turns,
-        "exchanges": exchanges,
-        "contacts": contacts,
-        "images": image_dicts,
-        "segments": segments,
-        "diagnostics": diagnostics,
-    })
+    claims += [("boilerplate", cut.footer), ("boilerplate", (page.content[1], len(text)))]
+    return [{"kind": kind, "span": {"start": s, "end": e}} for s, e, kind in account(len(text), claims, text)]
 
 
 def to_briefing(document: dict[str, Any]) -> Briefing:
@@ -343,15 +369,6 @@ def _choose_layout(page: Page, options: ParseOptions,
     # The office that the heading or the text above the first label names (国务院台湾事务办公室今天上午…).
     opening = "\n".join([page.title or "", text[:reading.markers[0].span[0]] if reading.markers else ""])
     return Detection(office(opening), reading.count, reading=reading), None
-
-
-def _has_words(text: str, span: Range, page: Page) -> bool:
-    """Whether a span holds more than white space and image names."""
-    rest = text[span[0]:span[1]]
-    for img in page.images:
-        if span[0] <= img.span[0] < span[1]:
-            rest = rest.replace(img.filename, "")
-    return bool(rest.strip())
 
 
 def _runs(text: str, spans: list[Range]) -> list[Range]:
@@ -467,27 +484,6 @@ def _metadata(page: Page, header: list[str]) -> dict[str, Any]:
     if meta.get("title") and (topic := collect.TOPIC.search(meta["title"])):
         meta["topic"] = topic.group("topic")
     return meta
-
-
-def _heading_metadata(page: Page) -> dict[str, Any]:
-    """Title and dates from a heading such as 2020年1月2日外交部发言人耿爽主持例行记者会 or
-    Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on June 22, 2018."""
-    title = collect.join_broken_heading(page.title or "")
-    meta: dict[str, Any] = {"title": title}
-    held = collect.heading_date(title, [img.filename for img in page.images])
-    if held:
-        meta["held_on"] = held
-    return meta
-
-
-def _opening_date(text: str, content: Range, layout: Layout) -> date | None:
-    """The date of a body that opens with its heading, as text copies of a page do:
-    2013年11月29日，外交部发言人秦刚主持例行记者会。 → 2013-11-29."""
-    opening = next(iter(lines(text, (content[0], min(content[1], content[0] + 800)))), None)
-    if opening is None:
-        return None
-    line = text[opening[0]:opening[1]]
-    return collect.parse_date(line) if any(p.search(line) for p in layout.spokesperson) else None
 
 
 def _language(text: str) -> str | None:

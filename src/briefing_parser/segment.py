@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import lexicon
@@ -105,24 +105,6 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     return markers
 
 
-def split_bold_questions(text: str, content: Range, markers: list[Marker], emphasis: Sequence[Range],
-                         photos: frozenset[Range], layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
-    """The markers with one added where a bold question is followed by a paragraph that is not
-    bold: its unlabelled answer, the spokesperson's (`bold_questions` layouts), e.g.
-        <B>追问：你认为印度是如何违反了一个中国原则？</B>
-        刚才我已经说过，我们坚决反对…        ← opens an answer turn
-    A question whose first paragraph is not bold as a whole (`<B>问：</B>text`) is left alone;
-    bold paragraphs after the first stay in the question, and `photos` (image lines) are skipped."""
-    asks_question = question_reader(layout, names, replies=False)
-    answers = []
-    for marker, following in zip(markers, [*markers[1:], None], strict=False):
-        if asks_question(marker):
-            at = find_plain_paragraph(text, _turn_lines(text, content, marker, following), emphasis, photos)
-            if at is not None:
-                answers.append(at)
-    return _with_answers(markers, answers)
-
-
 def question_reader(layout: Layout, names: frozenset[str] = frozenset(),
                     replies: bool = True) -> Callable[[Marker], bool]:
     """Whether a marker opens a question: a cue that says so (会后有记者问及：) or a label the layout
@@ -140,77 +122,6 @@ def question_reader(layout: Layout, names: frozenset[str] = frozenset(),
         return asks[marker.label]
 
     return asks_question
-
-
-def _turn_lines(text: str, content: Range, marker: Marker, following: Marker | None) -> Range:
-    """A marker's turn from the start of its line to the next marker (or the content's end)."""
-    return text.rfind("\n", 0, marker.span[0]) + 1, following.span[0] if following else content[1]
-
-
-def _with_answers(markers: list[Marker], starts: list[int]) -> list[Marker]:
-    """The markers with an unlabelled answer marker added at each start."""
-    if not starts:
-        return markers
-    added = [Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer") for at in starts]
-    return sorted([*markers, *added], key=lambda m: m.span[0])
-
-
-def split_inline_answers(text: str, content: Range, markers: list[Marker], photos: frozenset[Range],
-                         layout: Layout, names: frozenset[str] = frozenset()) -> list[Marker]:
-    """The markers with an answer marker added at the second paragraph of each question turn that
-    no answer follows (`inline_answers` layouts), e.g.
-        记者：是的。
-        中方已就此多次介绍过有关情况。…        ← opens an answer turn
-        问：据美国大学预修课程考试…
-    `photos` (image lines) are not paragraphs."""
-    asks_question = question_reader(layout, names)
-    answers = []
-    for marker, following in zip(markers, [*markers[1:], None], strict=False):
-        if not asks_question(marker) or (following is not None and not asks_question(following)):
-            continue
-        turn = _turn_lines(text, content, marker, following)
-        paragraphs = [line for line in lines(text, turn) if _strip_line(text, line) not in photos]
-        if len(paragraphs) > 1:
-            answers.append(_strip_line(text, paragraphs[1])[0])
-    return _with_answers(markers, answers)
-
-
-def find_plain_paragraph(text: str, span: Range, emphasis: Sequence[Range], photos: frozenset[Range]) -> int | None:
-    """Where the first line after a bold first line that is not bold starts (after its indent);
-    None when the first line is not bold or every later line is."""
-    first = True
-    for line in lines(text, span):
-        bold = is_emphasized(text, line, emphasis)
-        if first:
-            if not bold:
-                return None
-            first = False
-        elif not bold and _strip_line(text, line) not in photos:
-            return line[0] + len(text[line[0]:line[1]]) - len(text[line[0]:line[1]].lstrip())
-    return None
-
-
-def is_emphasized(text: str, span: Range, emphasis: Sequence[Range]) -> bool:
-    """Whether every character of the span but white space lies in an emphasis range."""
-    start, end = span
-    pos = start
-    index = max(bisect_left(emphasis, (start, start)) - 1, 0)  # the range before may reach into the span
-    for em_start, em_end in emphasis[index:]:
-        if em_start >= end:
-            break
-        if em_end <= pos:
-            continue
-        if text[pos:em_start].strip():
-            return False
-        pos = max(pos, em_end)
-    return not text[pos:end].strip()
-
-
-def _strip_line(text: str, line: Range) -> Range:
-    """A line without the white space at its edges (an image line is then the image's span)."""
-    value = text[line[0]:line[1]]
-    start = line[0] + len(value) - len(value.lstrip())
-    return start, start + len(value.strip())
 
 
 CLOCK_PARTS = re.compile(r"\d+")  # 12:47 → 12, 47
