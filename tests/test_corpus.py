@@ -104,9 +104,9 @@ def test_layouts_by_period() -> None:
     assert sum(doc.source.layout == "general" for doc in docs().values()) == 44
 
 
-# Questions without an answer turn: 62 before bold questions split off their unlabelled answers
-# (issue 3), 24 after, none since a question that no answer follows gives its paragraphs after the
-# first to the answer (dialogue such as <B>记者：</B>是的。 and plain-text pages' 追问).
+# Every question has an answer turn: a Foreign Ministry answer need not be labelled (a plain paragraph
+# after a bold question; the paragraphs after the first of a question that no answer follows, as in
+# dialogue such as <B>记者：</B>是的。 and plain-text pages' 追问).
 def test_every_question_has_an_answer() -> None:
     unanswered = [(name, e.id) for name, doc in docs().items() for e in doc.exchanges if not e.answer_turn_ids]
     assert unanswered == []

@@ -16,8 +16,8 @@ __all__ = [
     "SCHEMA_VERSION", "Briefing", "PageResult", "ParseError", "ParseOptions", "__version__", "convert",
     "convert_to", "parse",
 ]
-# Public names and the module each lives in. They load on first use (PEP 562): pydantic alone
-# costs ~150 ms to import, and `briefing-parser --help` or a worker pool should not wait for it.
+# Public names and the module each lives in. They load on first use (PEP 562): pydantic is slow to
+# import (bench_parse prints the import time), and `briefing-parser --help` should not wait for it.
 _EXPORTS = {
     "PageResult": ".batch", "convert": ".batch", "convert_to": ".batch", "ParseError": ".errors",
     "ParseOptions": ".pipeline", "parse": ".pipeline", "SCHEMA_VERSION": ".schema", "Briefing": ".schema",

@@ -52,13 +52,18 @@ def classify(roles: list[Role], facts: Sequence[TurnFacts],
     ending in a question mark); unknown or interpreter: `other`. Cues and closing lines keep
     the kind their layout gives them. A live blog printed newest first (`descending`) is read from its end.
     """
-    if descending:
-        last = len(roles) - 1
-        backwards, pairs = classify(roles[::-1], list(facts)[::-1])
-        for pairing in pairs:
-            pairing.questions = sorted(last - i for i in pairing.questions)
-            pairing.answers = sorted(last - i for i in pairing.answers)
-        return backwards[::-1], sorted(pairs, key=lambda p: min(p.questions + p.answers))
+    if not descending:
+        return _in_order(roles, facts)
+    last = len(roles) - 1
+    backwards, pairings = _in_order(roles[::-1], list(facts)[::-1])
+    for pairing in pairings:
+        pairing.questions = sorted(last - i for i in pairing.questions)
+        pairing.answers = sorted(last - i for i in pairing.answers)
+    return backwards[::-1], sorted(pairings, key=lambda p: min(p.questions + p.answers))
+
+
+def _in_order(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnKind], list[Pairing]]:
+    """`classify` of turns in the order they were spoken."""
     dialogue = [_is_dialogue(facts, roles, i) for i in range(len(roles))]
     kinds: list[TurnKind] = []
     pairings: list[Pairing] = []

@@ -27,7 +27,7 @@ IMAGE_NAME = regex.compile(
     regex.IGNORECASE,
 )
 # Where a name can end; found first so the name pattern runs only near real extensions (searched
-# from every letter, its open-ended name part made long words quadratic: 20,000 letters took 10 s).
+# from every letter, its open-ended name part makes long words quadratic).
 IMAGE_EXTENSION = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp|tiff?)(?![\w.])", re.IGNORECASE)
 LONGEST_IMAGE_NAME = 160
 # WeChat names carry the capture time, with an optional counter: 微信图片_20230331121901(5).jpg
@@ -46,7 +46,7 @@ PHONE = re.compile(
     r")(?![\dA-Za-z])"
 )
 # Every number above holds a run of five digits: a page (or turn) without one has no number, and
-# this search is 20x cheaper than PHONE, whose leading look-behind is tried at every offset.
+# this search is far cheaper than PHONE, whose leading look-behind is tried at every offset.
 DIGIT_RUN = re.compile(r"\d{5}")
 # The most a number holds before its first five-digit run: `+86 053` in +86 0538 6991152 (9), so
 # the search for numbers can start that far before the first run rather than at the span's start.
@@ -200,7 +200,7 @@ def _city_mentions(text: str) -> list[str]:
 @cache
 def _city_pattern() -> re.Pattern[str]:
     # The names as a trie (泰(?:安(?:市)?|州(?:市)?)|…): at each offset `re` tries one branch per
-    # first character instead of all 700 names, 2x faster over a page. Greedy optional endings
+    # first character instead of all 700 names. Greedy optional endings
     # find the longest name, as a longest-first alternation does (泰安市 wins over 泰安).
     return re.compile(_trie_pattern(area_codes()))
 

@@ -58,13 +58,13 @@ EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or e
 EMPHASIS_TAGS = frozenset({"b", "strong"})
 EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
 # Hundreds of opening tags in a row with only white space between them are no page layout but a
-# hazard: HTML5 tree building is quadratic in nesting depth (100,000 nested <div>: ~35 s).
+# hazard: HTML5 tree building is quadratic in nesting depth (bench_parse and test_hostile measure it).
 DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
-# Below this many tags the depth cannot hurt (4,096 nested tags parse in ~0.05 s), and the
-# search above costs a normal page 0.4 ms: only tag-heavy pages are searched.
+# Below this many tags the depth cannot hurt, and the search above costs more than a normal page's
+# parse: only tag-heavy pages are searched.
 DEEP_RUN_MIN_TAGS = 4096
 # An image source that is a path and nothing else, as MFA's `./W020190102611867770996.jpg` (no
-# scheme, host, query, fragment or escapes), is its own URL path: no parsing (5 µs an image).
+# scheme, host, query, fragment or escapes), is its own URL path: no URL parsing.
 PLAIN_PATH = re.compile(r"(?!//)[\w./-]+")
 # Where the article heading sits on most CMS pages, after the selectors of the site profiles.
 TITLE_SELECTORS = ("h1", ".article-title", ".title")
@@ -93,8 +93,8 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)
     images: list[PageImage] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (diagnostic code, message)
-    # What finds the bold ranges, kept until a layout with bold questions asks for `emphasis`: the
-    # search costs a page ~0.1 ms and most layouts never read it.
+    # What finds the bold ranges, kept until a layout with bold questions asks for `emphasis`: most
+    # layouts never read it.
     emphasis_source: Callable[[], list[tuple[int, int]]] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -119,7 +119,7 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     of `container_selectors` found; `title` the heading, the first of `title_selectors` found, then the
     usual CMS headings."""
     html, flattened = flatten_deep_runs(html)
-    if any(mark in html for mark in ALL_MARKS):  # five substring scans: 40x faster than a class regex
+    if any(mark in html for mark in ALL_MARKS):  # five substring scans at memory speed, not a class regex
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
     tree = LexborHTMLParser(html)
@@ -156,10 +156,9 @@ def flatten_deep_runs(html: str) -> tuple[str, int]:
 def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
     """Remove the elements of `SKIPPED_TAGS` with all they hold, as `tree.strip_tags` does, and
     return the block elements, found in the same walk over every element."""
-    # One walk rather than one per skipped tag (14) and another for the blocks; filtered in Python,
-    # as a selector list of the 40 block tags costs the page a quarter of a millisecond in Lexbor,
-    # `*` a tenth of that. By number: `node.tag` looks the name up and decodes it, 0.3 µs an
-    # element. Removing only unlinks a node, so one inside another that went first
+    # One walk rather than one per skipped tag and another for the blocks; filtered in Python, as a
+    # selector list of the 40 block tags costs Lexbor more than `*`. By number: `node.tag` looks the
+    # name up and decodes it for every element. Removing only unlinks a node, so one inside another that went first
     # (`<noscript><style>`) is removed again to no effect, and the marks of a block inside one
     # land outside the document (its parent is none).
     blocks = []
@@ -234,7 +233,7 @@ def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[i
     text = collapse_space(marked)
     # Images and content marks stand between block edges (`IMAGE_LINE`): four passes, not ten.
     # Only marks the text holds: `in` skips to a character at memory speed, while `replace` tests
-    # every one even when there is nothing to replace (20 µs on a 14,000-character MFA page).
+    # every character even when there is nothing to replace.
     marks = [mark for mark in (SOFT_BREAK, HARD_BREAK) if mark in text]
     for mark in marks:  # white space next to a line break is not text
         text = text.replace(" " + mark, mark).replace(mark + " ", mark)
@@ -291,8 +290,8 @@ def _place_marks(text: str, image_names: Sequence[str]) -> tuple[str, tuple[int,
 
 def _split_placed(text: str) -> list[str]:
     """The text cut at image and content marks, each mark a piece of its own (`re.split` with a
-    group would do, but it tests each character: 40 µs on a 14,000-character MFA page for two or
-    three marks, which `str.find` skips to at memory speed)."""
+    group would do, but it tests each character for two or three marks, which `str.find` skips to
+    at memory speed)."""
     cuts = []
     for mark in (IMAGE_MARK, CONTENT_START, CONTENT_END):
         at = text.find(mark)
@@ -364,8 +363,8 @@ def find_container(tree: LexborHTMLParser, selectors: Sequence[str]) -> LexborNo
 
 def _holds_text(node: LexborNode, least: int) -> bool:
     """Whether the node's text, each text node stripped (as `text(strip=True)`), is `least` long."""
-    # Text node by text node until there is enough: MFA's `div.content` holds 11,000 characters,
-    # all of which `text(strip=True)` decodes and strips (30 µs), and its first ones take 5 µs.
+    # Text node by text node until there is enough: a container holds the whole transcript, all of
+    # which `text(strip=True)` decodes and strips, and its first nodes are enough.
     total = 0
     for piece in node.traverse(include_text=True, skip_empty=True):
         if piece.is_text_node:

@@ -198,7 +198,7 @@ class Layout:
 
 @lru_cache(maxsize=64)
 def casefolded(names: frozenset[str]) -> Mapping[str, str]:
-    """Names by their casefolded form (zhao lijian → Zhao Lijian), kept: a page reads ~30 labels with one set."""
+    """Names by their casefolded form (zhao lijian → Zhao Lijian), kept: a page reads its labels with one set."""
     return {n.casefold(): n for n in names}
 
 
@@ -279,7 +279,7 @@ def detect(text: str, content: tuple[int, int], heading: str | None = None) -> D
     A layout counts only its evidence labels (`detect_labels`); ties go to the later entry."""
     best = Detection(None)
     # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: their markers are
-    # found and read once and counted for each (a marker pass costs a page ~0.07 ms).
+    # found and read once and counted for each.
     found: dict[str, tuple[list[re.Match[str]], Counter[str]]] = {}
     for layout in LAYOUTS.values():
         reader = READS_LIKE[layout.name]

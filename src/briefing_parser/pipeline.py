@@ -37,7 +37,7 @@ from .speakers import Cast
 log = logging.getLogger(__name__)
 
 # Han (U+4E00–U+9FFF) and Latin letters are counted on UTF-8 bytes, where C-level `bytes.translate`
-# deletes what is not counted (3x cheaper than a character-class regex over the text). In UTF-8 a
+# deletes what is not counted (cheaper than a character-class regex over the text). In UTF-8 a
 # character of U+5000–U+9FFF starts with a byte E5–E9, one of U+4E00–U+4FFF with E4 then B8–BF.
 NOT_LATIN_BYTES = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
 NOT_HAN_LEAD_BYTES = bytes(b for b in range(256) if not 0xE5 <= b <= 0xE9)

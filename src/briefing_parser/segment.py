@@ -179,7 +179,7 @@ def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     found = lines(text, span)
     starts = [line[0] for line in found]
     # Only a line with a header sign can match a header rule: the signs are found in C-level scans of
-    # the whole span and the rules tried on those lines alone (a navigation block has ~50 lines, a
+    # the whole span and the rules tried on those lines alone (a navigation block has many lines, a
     # few of them header; a rule searched line by line tries every offset of every line).
     signed = {bisect_right(starts, hit.start()) - 1
               for sign in lexicon.HEADER_SIGNS for hit in sign.finditer(text, span[0], span[1])}
