@@ -301,7 +301,8 @@ def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], 
             "id": f"q{n}",
             "question_turn_ids": [turns[i]["id"] for i in pairing.questions],
             "answer_turn_ids": [turns[i]["id"] for i in pairing.answers],
-            "outlet_id": _outlet_of(cast, pairing.questions[0]) if pairing.questions else None,
+            "outlet_id": cast.outlet_of(cast.speaker_of_turn[pairing.questions[0]]) if cast and pairing.questions
+                         else None,
             "follows": f"q{n - 1}" if pairing.follow_up and n > 1 else None,
             "parts": question_parts(text, spans[pairing.questions[0]],
                                     [spans[i] for i in pairing.answers]) if pairing.questions else [],
@@ -391,8 +392,9 @@ def _strip(text: str, span: Range) -> Range:
     return start, end
 
 
-def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Any], kinds: list[Any],
-           cast: Any, images: list[Any], stamps: list[Range], published: date | None) -> list[dict[str, Any]]:
+def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Role], kinds: list[TurnKind],
+           cast: Cast | None, images: list[PageImage], stamps: list[Range],
+           published: date | None) -> list[dict[str, Any]]:
     """The turns as dicts with the fields of `Turn` (validated with the whole Briefing); image names and
     stamps printed after an entry are not its words."""
     turns = []
@@ -452,13 +454,6 @@ def _turn_finder(turns: list[dict[str, Any]]) -> Callable[[int], str | None]:
         return turns[index]["id"] if offset < max(ends[index], starts[index] + 1) else None
 
     return turn_at
-
-
-def _outlet_of(cast: Any, index: int) -> str | None:
-    if cast is None or cast.speaker_of_turn[index] is None:
-        return None
-    pid = cast.speaker_of_turn[index]
-    return next((p.outlet_id for p in cast.participants if p.id == pid), None)
 
 
 def _metadata(page: Page, header: list[str]) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class Cast:
     # Roles of turns that have no participant (an unnamed spokesperson's statement).
     role_of_turn: dict[int, Role] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)  # participant key or outlet name → id
-    _roles: dict[str, Role] = field(default_factory=dict)  # participant id → role
+    _by_id: dict[str, Participant] = field(default_factory=dict)
     first_turn: dict[str, int] = field(default_factory=dict)  # participant key → its first turn, where kept
 
     def participant(self, key: str, **fields: object) -> str:
@@ -55,7 +55,7 @@ class Cast:
         if key not in self._ids:
             self._ids[key] = f"p{len(self.participants) + 1}"
             self.participants.append(Participant(id=self._ids[key], **fields))
-            self._roles[self._ids[key]] = self.participants[-1].role
+            self._by_id[self._ids[key]] = self.participants[-1]
         return self._ids[key]
 
     def journalist(self, label: str, outlet: str) -> str:
@@ -75,7 +75,11 @@ class Cast:
 
     def role(self, participant_id: str | None) -> Role:
         """The role of a participant id, `unknown` for None."""
-        return "unknown" if participant_id is None else self._roles[participant_id]
+        return "unknown" if participant_id is None else self._by_id[participant_id].role
+
+    def outlet_of(self, participant_id: str | None) -> str | None:
+        """The outlet id of a participant id (a journalist's), None for None."""
+        return None if participant_id is None else self._by_id[participant_id].outlet_id
 
 
 def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
