@@ -185,10 +185,11 @@ def test_text_and_html_agree() -> None:
         i.model_dump(exclude={"span", "src"}) for i in html.images]
 
 
-@pytest.mark.parametrize("template", ["live", "table", "strong", "clock"])
+@pytest.mark.parametrize("template", ["live", "table", "strong", "bold", "clock"])
 def test_live_text_templates_agree_with_the_text(template: str) -> None:
     """The reference page in the live-text templates of tools/make_seed_html.py: live-blog items, table rows,
-    <strong>10:00 主持人：</strong> before the words, 10：00　主持人 with the time alone."""
+    <strong>10:00 主持人：</strong> before the words, <b>2023-03-31 10:00 主持人</b> glued to them, 10：00　主持人
+    with the time alone."""
     text, page = parse_file(SEED_TXT), parse_file(FIXTURES / f"taian-2023-03-31.{template}.html")
     assert [(t.at, t.label, t.role, t.kind, t.text) for t in page.turns] == [
         (t.at, t.label, t.role, t.kind, t.text) for t in text.turns]

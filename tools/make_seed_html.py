@@ -1,9 +1,10 @@
-"""Render the reference page's text as a typical government CMS article page (UTF-8 and GBK), and in four
+"""Render the reference page's text as a typical government CMS article page (UTF-8 and GBK), and in five
 templates that press offices use for live text, each putting the marker's date, time and speaker where
 such pages do:
   live   a live-blog item: <span class="date">, <span class="time">, <span class="name"> above the words
   table  a table row: date and time in one cell (<br> between), the speaker in the next, the words in a third
   strong the time and speaker in <strong> with a colon, the words after it in the same paragraph
+  bold   the date, time and speaker in <b> without a colon, the words right after it
   clock  the time alone with a full-width colon and an ideographic space: 10：00　主持人
 
 The output files are committed under tests/fixtures/; run this again only when a template should
@@ -147,6 +148,13 @@ def strong(entry: re.Match[str], words: list[str]) -> str:
     return "\n".join([paragraphs(words[:first]), head, paragraphs(words[first + 1:])]).strip()
 
 
+def bold(entry: re.Match[str], words: list[str]) -> str:
+    first = next(i for i, line in enumerate(words) if line.strip() and not IMAGE_LINE.match(line))
+    head = (f'<p><b>{entry["date"]} {entry["time"]} {html.escape(entry["name"])}</b>'
+            f"{html.escape(words[first].strip())}</p>")
+    return "\n".join([paragraphs(words[:first]), head, paragraphs(words[first + 1:])]).strip()
+
+
 def clock(entry: re.Match[str], words: list[str]) -> str:
     hour, minute = entry["time"].split(":")
     return f'<p class="stamp">{hour}：{minute}\u3000{html.escape(entry["name"])}</p>\n{paragraphs(words)}'
@@ -156,6 +164,7 @@ TEMPLATES: dict[str, tuple[Callable[[re.Match[str], list[str]], str], str, str]]
     "live": (live, '<div class="live">', "</div>"),
     "table": (table, '<table class="live-table">', "</table>"),
     "strong": (strong, "", ""),
+    "bold": (bold, "", ""),
     "clock": (clock, "", ""),
 }
 

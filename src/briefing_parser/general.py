@@ -6,6 +6,7 @@ import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ import regex
 from . import lexicon
 from .classify import TurnFacts
 from .errors import diagnostic
+from .html import Page
 from .layouts import SPACE, Layout, line_starts
 from .lexicon import fold
 from .schema import Role
@@ -65,6 +67,8 @@ SAID = regex.compile(
     rf"{SPACE}*{COLON}{SPACE}*"
     rf"|^{SPACE}*(?P<zh>[\p{{Han}}、]{{2,30}}?\p{{Han}}{{2,3}})(?:表示|说|說|指出){SPACE}*{COLON}{SPACE}*",
     regex.MULTILINE)
+# A stamp that opens a bold label: <strong>2023-03-31 10:01 杨建全</strong>
+BOLD_STAMP = re.compile(rf"{SPACE}*{_STAMP}{SPACE}+")
 TRANSCRIPT_OPENS = re.compile(rf"(?:实录|實錄|如下){COLON}$")
 # What follows a host's colon when it names the host: a title and a name, then a space and the words.
 HOST_NAMED = regex.compile(rf"(?P<who>[\p{{Han}}、]{{3,40}}){SPACE}+(?=\S)")
@@ -264,14 +268,15 @@ def is_name(value: str) -> bool:
 COUNTED = 200
 
 
-def read(text: str, content: Range, known: frozenset[str] = frozenset()) -> Reading:
+def read(text: str, content: Range, known: frozenset[str] = frozenset(), emphasis: Sequence[Range] = ()) -> Reading:
     """The page's labels of every form, read as one scheme: a bare name counts where the page labels two
     others, repeats it, names that person elsewhere, or it is `known` (a spokesperson's); metadata lines
     (时间：, 主持人：姓名 职务 above 嘉宾：…) are header; stamps give their entries a time."""
     reading = Reading()
     found = _candidates(text, content, reading)
-    alone = _label_lines(text, content, {m.span[0] for m, _ in found})
-    found = sorted(found + alone, key=lambda item: item[0].span[0])
+    taken = {m.span[0] for m, _ in found}
+    alone = _label_lines(text, content, taken)
+    found = sorted(found + alone + _bold_labels(text, emphasis, taken), key=lambda item: item[0].span[0])
     labels = Counter(m.label for m, _ in found)
     # A bare name counts once the page labels two speakers that need no support (role words, titles, names
     # that repeat or that the page writes elsewhere); until then, only with support of its own.
@@ -340,6 +345,28 @@ def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marke
             found[at] = (Marker(span=(at if inline else match.start(), match.end()), label=label,
                                 label_span=match.span("label"), date=day, time=clock), reading_of)
     return [found[at] for at in sorted(found)]
+
+
+def _bold_labels(text: str, emphasis: Sequence[Range], taken: set[int]) -> list[tuple[Marker, Label]]:
+    """Labels set in bold at a line start, the words after them on the same line without a colon:
+    <p><b>陈文俊</b>女士们、先生们…</p>, <p><strong>10:01 杨建全</strong>女士们…</p> (a colon or a line end
+    after the bold run is read as any label is)."""
+    found = []
+    for start, end in emphasis:
+        line_start = _line_start(text, start)
+        if line_start in taken or text[line_start:start].strip() or BLANK.fullmatch(text, end, _line(text, end)[1]):
+            continue
+        bold = text[start:end]
+        stamp = BOLD_STAMP.match(bold)
+        label = bold[stamp.end() if stamp else 0:].strip()
+        reading = read_label(label) if 0 < len(label) <= 40 else None
+        if reading is None or re.search(rf"{COLON}\s*$", bold):
+            continue
+        day, clock = _date_and_time(stamp.group(0)) if stamp else (None, None)
+        label_start = start + bold.index(label)
+        found.append((Marker((line_start, end), label, (label_start, label_start + len(label)), day, clock),
+                      Label(reading.role, reading.name, reading.title, reading.outlet)))  # bold: a label
+    return found
 
 
 def _metadata_lines(text: str, at: int, end: int) -> list[Range]:
@@ -857,9 +884,8 @@ class GeneralLayout(Layout):
     """The layout of a site without a profile: labels of every form read as one scheme (`read`), speakers
     explained by the page itself (`identify`)."""
 
-    def read(self, text: str, content: Range, names: frozenset[str],
-             matches: tuple[re.Match[str], ...] | None) -> Reading:
-        return read(text, content, names | self.spokespersons | self.hosts)
+    def read(self, page: Page, names: frozenset[str], matches: tuple[re.Match[str], ...] | None) -> Reading:
+        return read(page.text, page.content, names | self.spokespersons | self.hosts, page.emphasis)
 
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:

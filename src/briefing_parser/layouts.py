@@ -146,12 +146,11 @@ class Layout:
         """Whether the page is this site's (it carries the site's words), or the layout is of no one site."""
         return self.claim is None or self.claim.search(text) is not None
 
-    def read(self, text: str, content: Range, names: frozenset[str],
-             matches: tuple[re.Match[str], ...] | None) -> Reading:
-        """The page's turn markers under this layout's rules."""
+    def read(self, page: Page, names: frozenset[str], matches: tuple[re.Match[str], ...] | None) -> Reading:
+        """The page's turn markers under this layout's rules (`matches`: the marker matches detection found)."""
         from .segment import Reading, tokenize
 
-        markers = tokenize(text, content, self, names, matches)
+        markers = tokenize(page.text, page.content, self, names, matches)
         return Reading(markers, count=len(markers))
 
     def answers(self, text: str, page: Page, markers: list[Marker], names: frozenset[str]) -> list[Marker]:

@@ -170,7 +170,7 @@ def find_turns(page: Page, options: ParseOptions, diagnostics: list[Diagnostic])
     layout = detection.layout or site
     speaker = layout.speaker(page.title, text, page.content) if layout else None
     names = frozenset({speaker}) if speaker else frozenset()
-    reading = detection.reading or (layout.read(text, page.content, names, detection.matches) if layout else Reading())
+    reading = detection.reading or (layout.read(page, names, detection.matches) if layout else Reading())
     markers = reading.markers
     # A page of a known site with too few markers for detection: one question (有记者问：… 答：…) makes
     # it a transcript; without a question it is an announcement (发表谈话), its text one statement.
@@ -364,7 +364,7 @@ def _choose_layout(page: Page, options: ParseOptions,
         site = layout_registry.recognize(page.title, text[:page.content[0]] + text[page.content[1]:])
         if site is not None:
             return found, site
-    reading = GENERAL.read(text, page.content, KNOWN, None)
+    reading = GENERAL.read(page, KNOWN, None)
     if not reading.count:
         return found, None
     # The office that the heading or the text above the first label names (国务院台湾事务办公室今天上午…).
