@@ -5,6 +5,7 @@ below is written in the form that 文字实录 of city press offices take."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,23 @@ def test_office_named_only_inside_the_turns_is_not_the_page_s() -> None:
     assert doc.source.layout == "state-council-information-office"
     text = "问：国防部近日宣布的演习有何意义？\n答：这是年度计划内的安排。\n"
     assert bp.parse(text).source.layout == "general"
+
+
+def test_labels_in_table_cells() -> None:
+    """d11 and d45 with each label in a cell of its own and the words in the next: the turns of the text,
+    but for a bare name that the page names nowhere else (王世民 and 梁孫旭 of d45 ask once)."""
+    def as_table(text: str) -> bytes:
+        rows = []
+        for line in filter(None, map(str.strip, text.split("\n"))):
+            label, colon, words = line.partition(":")
+            cells = (label, words) if colon and general.read_label(label) else ("", line)
+            rows.append("<tr><td>{}</td><td><p>{}</p></td></tr>".format(*map(html.escape, cells)))
+        return f"<html><body><div id='zoom'><table>{''.join(rows)}</table></div></body></html>".encode()
+
+    for page_id in ("d11", "d45"):
+        text = (WILD / f"{page_id}.txt").read_text(encoding="utf-8")
+        want = [(t.label, t.role, t.kind) for t in bp.parse(text).turns]
+        got = [(t.label, t.role, t.kind) for t in bp.parse(as_table(text)).turns]
+        if page_id == "d45":
+            want = [turn for turn in want if turn[0] not in ("王世民", "梁孫旭")]
+        assert got == want

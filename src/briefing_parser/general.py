@@ -290,9 +290,10 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset(), emphasi
     supported = [label.strong or labels[marker.label] > 1 or fold(label.name or "") in known
                  or named_elsewhere(label.name or "") for marker, label in found]
     scheme = len({m.label for (m, _), ok in zip(found, supported, strict=True) if ok}) >= 2
+    lone = {m.span[0] for m, label in alone if not label.strong}  # a bare name alone on a line needs its own
     kept = []
     for (marker, _), ok in zip(found, supported, strict=True):
-        if not ok and not scheme:
+        if not ok and (not scheme or marker.span[0] in lone):
             continue
         if _is_header_line(text, marker, content):
             reading.header.append(_line(text, marker.span[0]))
@@ -418,9 +419,10 @@ def _is_header_line(text: str, marker: Marker, content: Range) -> bool:
 
 
 def _label_lines(text: str, content: Range, taken: set[int]) -> list[tuple[Marker, Label]]:
-    """Labels on a line of their own without a colon: a titled name (国务院新闻办新闻局局长、新闻发言人 胡凯红),
-    a name above its title line (陈文俊 / 国务院新闻办新闻局局长、新闻发言人), 主持人, an outlet's reporter; also
-    glued to a live label (文字实录米锋)."""
+    """Labels on a line of their own without a colon (a table's cell): a titled name (国务院新闻办新闻局局长、
+    新闻发言人 胡凯红), a title (行政長官), a name above its title line (陈文俊 / 国务院新闻办新闻局局长、新闻发言人)
+    or on its own (安峰山: weak, a label where the page repeats it or names the person elsewhere), 主持人, an
+    outlet's reporter; also glued to a live label (文字实录米锋)."""
     found = []
     pos = content[0]
     lines = text[content[0]:content[1]].split("\n")
@@ -435,12 +437,11 @@ def _label_lines(text: str, content: Range, taken: set[int]) -> list[tuple[Marke
         if re.search(r"[:：|｜]", label) or SENTENCE_MARKS.search(label) or STAMP_AFTER.fullmatch(label):
             continue
         reading = read_label(label)
-        if reading is None or (reading.role == "official" and reading.name is None):
-            continue  # a title line belongs to the label above or below it
-        if reading.role is None:
-            if not _titled_next(lines, index):
-                continue  # a bare name is a label only above its title
-            reading = Label(None, name=reading.name)
+        if reading is None or (reading.role == "official" and reading.name is None
+                               and title_end(fold(label)) is None):
+            continue  # an organization alone on a line is a heading or a signature
+        if reading.role is None and _titled_next(lines, index):
+            reading = Label(None, name=reading.name)  # a name above its title line (陈文俊 / 国务院新闻办…)
         if reading.role == "journalist" and not re.search(r"记者|記者|媒体|媒體|Reporter|Journalist", label):
             continue  # an outlet's name alone on a line is a byline or the site's name
         start = at + (glued.end() if glued else 0)
