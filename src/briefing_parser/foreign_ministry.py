@@ -6,8 +6,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
-from typing import Any
 
 from . import collect
 from .html import Page
@@ -37,12 +37,11 @@ class ForeignMinistry(Layout):
             markers = split_bold_questions(text, page.content, markers, page.emphasis, photos, self, names)
         return split_inline_answers(text, page.content, markers, photos, self, names)
 
-    def heading(self, page: Page) -> dict[str, Any]:
+    def heading(self, page: Page) -> tuple[str | None, date | None]:
         if not page.title:
-            return {}
+            return None, None
         title = collect.join_broken_heading(page.title)
-        held = collect.heading_date(title, partial(upload_year, [img.filename for img in page.images]))
-        return {"title": title, "held_on": held} if held else {"title": title}
+        return title, collect.heading_date(title, partial(upload_year, [img.filename for img in page.images]))
 
     def region(self, text: str, lines: list[str]) -> str | None:
         return None

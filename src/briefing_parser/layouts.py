@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import collect
 from .schema import Role, TurnKind
@@ -175,10 +175,10 @@ class Layout:
 
         return cast(self, text, turns, preamble, speaker, names)
 
-    def heading(self, page: Page) -> dict[str, Any]:
-        """What the page's heading says beyond its header lines (a title, the conference's date); nothing
-        for a layout whose header lines say it all."""
-        return {}
+    def heading(self, page: Page) -> tuple[str | None, date | None]:
+        """The title and the conference's day as the page's heading gives them, beyond its header lines;
+        nothing for a layout whose header lines say it all."""
+        return None, None
 
     def opening_date(self, text: str, content: Range) -> date | None:
         """The date of a body that opens with its heading, as text copies of a page do:

@@ -225,41 +225,57 @@ def split_header(page: Page, cut: Cut) -> Header:
     return Header(chrome + lead, menu, stray)
 
 
-def describe(page: Page, cut: Cut, header: Header, options: ParseOptions) -> dict[str, Any]:
+@dataclass
+class Metadata:
+    """What the page says of itself: from its header lines, its heading, its lead and its stamps."""
+
+    title: str | None = None
+    topic: str | None = None  # the quoted subject of the title
+    published: date | None = None
+    held_on: date | None = None  # the conference's day, where the heading says it
+    opened_on: date | None = None  # the date of a body that opens with its heading
+    origin: str | None = None
+    breadcrumb: list[str] = field(default_factory=list)
+    breadcrumb_line: str | None = None
+    region: str | None = None
+    area: str | None = None  # the region's telephone area code, for bare local numbers
+
+
+def describe(page: Page, cut: Cut, header: Header, options: ParseOptions) -> Metadata:
     """The page's metadata: title, topic, dates, origin, breadcrumb, region and its area code."""
     text, layout = page.text, cut.layout
     meta = _metadata(page, header.texts(text))
-    if layout:
-        meta.update(layout.heading(page))
+    title, held_on = layout.heading(page) if layout else (None, None)
+    meta.title, meta.held_on = title or meta.title, held_on or meta.held_on
     # A copy of the body without its page opens with the heading: the day it was held, not published.
-    meta["opened_on"] = layout.opening_date(text, page.content) if layout and not page.title else None
-    meta["region"] = (layout.region if layout else collect.find_region)(
-        text, [meta.get("breadcrumb_line") or "", meta.get("title") or ""])
-    meta["area"] = options.area_code or (collect.area_codes().get(meta["region"]) if meta["region"] else None)
+    meta.opened_on = layout.opening_date(text, page.content) if layout and not page.title else None
+    region_of = layout.region if layout else collect.find_region
+    meta.region = region_of(text, [meta.breadcrumb_line or "", meta.title or ""])
+    meta.area = options.area_code or (collect.area_codes().get(meta.region) if meta.region else None)
     # Without a dateline, the first date of the lead (the text above the first turn), else a stamp's, else a
     # date line that ends the page (Ends/Sunday, March 4, 2012) is its date; a body that opens with its
     # heading dates the conference instead. Dates inside the turns are what the speakers talk of.
-    meta["published"] = meta.get("published") or meta.get("held_on") or (None if meta["opened_on"] else (
+    meta.published = meta.published or meta.held_on or (None if meta.opened_on else (
         collect.first_date(text[cut.preamble[0]:cut.preamble[1]])
         or next((day for m in cut.reading.markers if m.date and (day := collect.parse_date(m.date))), None)
         or collect.closing_date(text[page.content[0]:page.content[1]])))
     return meta
 
 
-def assemble(page: Page, cut: Cut, header: Header, meta: dict[str, Any], cast: Cast | None, roles: list[Role],
+def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | None, roles: list[Role],
              kinds: list[TurnKind], pairings: list[Pairing], diagnostics: list[Diagnostic]) -> dict[str, Any]:
     """The document as dicts of the models' fields: turns, images and contacts in their turns, exchanges,
     the lossless map, and the page's metadata."""
     text = page.text
     spans = [_strip(text, t.body) for t in cut.raw]
     images = collect.images_in(text, [*spans, *header.stray], page.images)
-    phones = [p for span in spans for p in collect.phones(text, span[0], span[1], meta["area"])]
-    turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps, meta["published"])
+    phones = [p for span in spans for p in collect.phones(text, span[0], span[1], meta.area)]
+    turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps, meta.published)
     stray = header.stray
     if not cut.raw and text[page.content[0]:page.content[1]].strip():
         turns, stray = [_whole_text_turn(text, page.content)], []
     turn_at = _turn_finder(turns)
-    diagnostics += collect.check_markers(turns, meta["published"])
+    diagnostics += collect.check_markers(turns, meta.published)
     image_dicts = [
         {"id": f"i{n}", "filename": img.filename, "src": img.src, "alt": img.alt,
          "captured_at": collect.captured_at(img.filename), "turn_id": turn_at(img.span[0]), "span": _span(img.span)}
@@ -275,13 +291,13 @@ def assemble(page: Page, cut: Cut, header: Header, meta: dict[str, Any], cast: C
     started_at = next((t["at"] for t in turns if t["at"]), None)
     series = collect.series(text[: spans[1][0]] if len(spans) > 1 else text)
     return {
-        "language": _language(text), "text": text, "title": meta.get("title"), "topic": meta.get("topic"),
-        "published": meta["published"], "origin": meta.get("origin"), "breadcrumb": meta.get("breadcrumb") or [],
-        "region": meta["region"], "series": {"name": series[0], "number": series[1]} if series else None,
+        "language": _language(text), "text": text, "title": meta.title, "topic": meta.topic,
+        "published": meta.published, "origin": meta.origin, "breadcrumb": meta.breadcrumb,
+        "region": meta.region, "series": {"name": series[0], "number": series[1]} if series else None,
         # The body names who holds it (欢迎参加市政府新闻办新闻发布会), else the site does (外交部).
         "organizer": collect.organizer(text[: spans[0][1]] if spans else text)
                      or (cut.layout.official_organization if cut.layout else None),
-        "held_on": meta.get("held_on") or meta["opened_on"] or (started_at.date() if started_at else None),
+        "held_on": meta.held_on or meta.opened_on or (started_at.date() if started_at else None),
         "started_at": started_at, "ended_at": next((t["at"] for t in reversed(turns) if t["at"]), None),
         "participants": cast.participants if cast else [], "outlets": cast.outlets if cast else [],
         "turns": turns, "exchanges": _exchanges(text, pairings, turns, spans, cast),
@@ -456,28 +472,26 @@ def _turn_finder(turns: list[dict[str, Any]]) -> Callable[[int], str | None]:
     return turn_at
 
 
-def _metadata(page: Page, header: list[str]) -> dict[str, Any]:
-    # An HTML heading beats a guess from the header lines.
-    meta: dict[str, Any] = {"title": page.title} if page.title else {}
+def _metadata(page: Page, header: list[str]) -> Metadata:
+    """Title, topic, dateline, origin and breadcrumb from the header lines; an HTML heading beats a guess."""
+    meta = Metadata(title=page.title or None)
+    dated = False  # the first dateline decides, even where it holds no date
     for line in header:
-        if "breadcrumb" not in meta and lexicon.BREADCRUMB.search(line):
-            parts = [p.strip() for p in lexicon.BREADCRUMB_SPLIT.split(line) if p.strip()]
-            meta["breadcrumb"], meta["breadcrumb_line"] = parts, line
-        elif "title" not in meta and lexicon.TITLE_WORDS.search(line) and not lexicon.LIVE_LABEL.match(line) \
+        if not meta.breadcrumb and lexicon.BREADCRUMB.search(line):
+            meta.breadcrumb = [p.strip() for p in lexicon.BREADCRUMB_SPLIT.split(line) if p.strip()]
+            meta.breadcrumb_line = line
+        elif meta.title is None and lexicon.TITLE_WORDS.search(line) and not lexicon.LIVE_LABEL.match(line) \
                 and not lexicon.CAPTION.search(line) and not lexicon.SENTENCE.search(line):
-            meta["title"] = line.strip()
-        if "published" not in meta and lexicon.DATELINE.search(line):
-            meta["published"] = collect.parse_date(line)
-        if "origin" not in meta and (origin := collect.ORIGIN.search(line)):
-            meta["origin"] = origin.group("origin")
-    if meta.get("published") is None:
-        meta.pop("published", None)
-        for key in ("publishdate", "pubdate", "article:published_time", "firstpublishedtime"):
-            if key in page.meta and (day := collect.parse_date(page.meta[key])):
-                meta["published"] = day
-                break
-    if meta.get("title") and (topic := collect.TOPIC.search(meta["title"])):
-        meta["topic"] = topic.group("topic")
+            meta.title = line.strip()
+        if not dated and lexicon.DATELINE.search(line):
+            meta.published, dated = collect.parse_date(line), True
+        if meta.origin is None and (origin := collect.ORIGIN.search(line)):
+            meta.origin = origin.group("origin")
+    if meta.published is None:
+        meta.published = next((day for key in ("publishdate", "pubdate", "article:published_time", "firstpublishedtime")
+                               if key in page.meta and (day := collect.parse_date(page.meta[key]))), None)
+    if meta.title and (topic := collect.TOPIC.search(meta.title)):
+        meta.topic = topic.group("topic")
     return meta
 
 
