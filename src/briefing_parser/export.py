@@ -6,8 +6,9 @@ import csv
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
@@ -165,55 +166,26 @@ class ShardWriter(Protocol):
     def abort(self) -> None: ...
 
 
-class JsonlShard:
-    """One JSON Briefing per line, streamed into a temp file."""
+class Files:
+    """The files of one shard, written as temporary files beside their names: a commit closes them, renames
+    each into place and gives their SHA-256 by path (relative to the output folder); an abort removes them."""
 
-    def __init__(self, out: Path, name: str) -> None:
-        self.relative = f"{name}.jsonl"
-        self.path = out / self.relative
-        self.temp = temp_path(self.path)
-        self.handle: IO[bytes] = self.temp.open("wb")
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[Path, Path, Any]] = {}  # relative name → (path, temp, open handle or writer)
 
-    def add(self, document: bytes | None, tables: Tables | None) -> None:
-        if document is not None:
-            self.handle.write(document + b"\n")
-
-    def commit(self) -> dict[str, str]:
-        self.handle.close()
-        digest = sha256_file(self.temp)
-        os.replace(self.temp, self.path)
-        return {self.relative: digest}
-
-    def abort(self) -> None:
-        self.handle.close()
-        self.temp.unlink(missing_ok=True)
-
-
-class CsvShard:
-    """One CSV file per table (header first), rows streamed into temp files."""
-
-    def __init__(self, out: Path, name: str) -> None:
-        self.files: dict[str, tuple[Path, Path, IO[str]]] = {}
-        self.writers: dict[str, Any] = {}
-        for table, columns in TABLES.items():
-            path = out / table / f"{name}.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = temp_path(path)
-            handle = temp.open("w", encoding="utf-8", newline="")
-            self.files[table] = (path, temp, handle)
-            self.writers[table] = csv.writer(handle)
-            self.writers[table].writerow([column for column, _ in columns])
-
-    def add(self, document: bytes | None, tables: Tables | None) -> None:
-        for table, rows in (tables or {}).items():
-            columns = TABLES[table]
-            self.writers[table].writerows([encode_cell(row[c], kind) for c, kind in columns] for row in rows)
+    def open(self, out: Path, relative: str, opener: Callable[[Path], Any]) -> Any:
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = temp_path(path)
+        handle = opener(temp)
+        self.files[relative] = (path, temp, handle)
+        return handle
 
     def commit(self) -> dict[str, str]:
         digests = {}
-        for table, (path, temp, handle) in self.files.items():
+        for relative, (path, temp, handle) in self.files.items():
             handle.close()
-            digests[f"{table}/{path.name}"] = sha256_file(temp)
+            digests[relative] = sha256_file(temp)
             os.replace(temp, path)
         return digests
 
@@ -221,6 +193,35 @@ class CsvShard:
         for _path, temp, handle in self.files.values():
             handle.close()
             temp.unlink(missing_ok=True)
+
+
+class JsonlShard(Files):
+    """One JSON Briefing per line, streamed into a temp file."""
+
+    def __init__(self, out: Path, name: str) -> None:
+        super().__init__()
+        self.handle: IO[bytes] = self.open(out, f"{name}.jsonl", lambda temp: temp.open("wb"))
+
+    def add(self, document: bytes | None, tables: Tables | None) -> None:
+        if document is not None:
+            self.handle.write(document + b"\n")
+
+
+class CsvShard(Files):
+    """One CSV file per table (header first), rows streamed into temp files."""
+
+    def __init__(self, out: Path, name: str) -> None:
+        super().__init__()
+        self.writers: dict[str, Any] = {}
+        for table, columns in TABLES.items():
+            handle = self.open(out, f"{table}/{name}.csv", lambda temp: temp.open("w", encoding="utf-8", newline=""))
+            self.writers[table] = csv.writer(handle)
+            self.writers[table].writerow([column for column, _ in columns])
+
+    def add(self, document: bytes | None, tables: Tables | None) -> None:
+        for table, rows in (tables or {}).items():
+            columns = TABLES[table]
+            self.writers[table].writerows([encode_cell(row[c], kind) for c, kind in columns] for row in rows)
 
 
 def arrow_schema(table: str) -> Any:
@@ -234,20 +235,18 @@ def arrow_schema(table: str) -> Any:
     return pa.schema([(column, types[kind]) for column, kind in TABLES[table]])
 
 
-class ParquetShard:
-    """One Parquet file per table; rows are flushed as row groups every `rows_per_group` pages."""
+class ParquetShard(Files):
+    """One Parquet file per table; rows are flushed as row groups every `pages_per_group` pages."""
 
     def __init__(self, out: Path, name: str, pages_per_group: int = 64) -> None:
         import pyarrow.parquet as pq
 
+        super().__init__()
         self.pages_per_group, self.pending_pages = pages_per_group, 0
-        self.files: dict[str, tuple[Path, Path, Any]] = {}
         self.buffers: dict[str, list[Row]] = {table: [] for table in TABLES}
-        for table in TABLES:
-            path = out / table / f"{name}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = temp_path(path)
-            self.files[table] = (path, temp, pq.ParquetWriter(temp, arrow_schema(table), compression="zstd"))
+        self.writers = {table: self.open(out, f"{table}/{name}.parquet",
+                                         partial(pq.ParquetWriter, schema=arrow_schema(table), compression="zstd"))
+                        for table in TABLES}
 
     def add(self, document: bytes | None, tables: Tables | None) -> None:
         if tables is None:
@@ -263,24 +262,13 @@ class ParquetShard:
 
         for table, rows in self.buffers.items():
             if rows:
-                writer = self.files[table][2]
-                writer.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)))
+                self.writers[table].write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)))
             self.buffers[table] = []
         self.pending_pages = 0
 
     def commit(self) -> dict[str, str]:
         self._flush()
-        digests = {}
-        for table, (path, temp, writer) in self.files.items():
-            writer.close()
-            digests[f"{table}/{path.name}"] = sha256_file(temp)
-            os.replace(temp, path)
-        return digests
-
-    def abort(self) -> None:
-        for _path, temp, writer in self.files.values():
-            writer.close()
-            temp.unlink(missing_ok=True)
+        return super().commit()
 
 
 def rewrite_without(path: Path, pages: list[str], drop: set[str]) -> str:
