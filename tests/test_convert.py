@@ -34,6 +34,7 @@ from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
 
 batch_module = importlib.import_module("briefing_parser.batch")
+workers_module = importlib.import_module("briefing_parser.workers")  # where the workers call parse()
 
 
 def dump(doc: Briefing) -> dict[str, Any]:
@@ -177,7 +178,7 @@ needs_fork = pytest.mark.skipif(multiprocessing.get_start_method() != "fork", re
 
 @pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=needs_fork)])
 def test_a_page_past_the_timeout_fails_alone(folder: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    monkeypatch.setattr(batch_module, "parse", _slow_on_empty)  # workers are forked, so they see it too
+    monkeypatch.setattr(workers_module, "parse", _slow_on_empty)  # workers are forked, so they see it too
     started = time.perf_counter()
     results = list(convert([folder], jobs=jobs, timeout=0.5))
     assert time.perf_counter() - started < 20
@@ -188,7 +189,7 @@ def test_a_page_past_the_timeout_fails_alone(folder: Path, monkeypatch: pytest.M
 
 @needs_fork
 def test_a_crashing_worker_costs_one_page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch_module, "parse", _exit_on_binary)
+    monkeypatch.setattr(workers_module, "parse", _exit_on_binary)
     results = list(convert([folder], jobs=2))
     assert [r.id for r in results] == FOLDER_IDS
     assert {r.id: r.errors[0].code for r in results if r.failed} == {
@@ -196,7 +197,7 @@ def test_a_crashing_worker_costs_one_page(folder: Path, monkeypatch: pytest.Monk
 
 
 def test_an_exception_is_a_failed_page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch_module, "parse", _raise_on_seed)
+    monkeypatch.setattr(workers_module, "parse", _raise_on_seed)
     results = {r.id: r for r in convert([folder], jobs=1)}
     seed = results["pages/taian-2023-03-31.txt"]
     (error,) = seed.errors
