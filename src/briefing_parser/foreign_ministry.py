@@ -11,7 +11,7 @@ from functools import partial
 
 from . import collect
 from .html import Page
-from .layouts import SPACE, Cue, Layout, register
+from .layouts import SPACE, Cue, Layout, followed, line_start, register, strip_span
 from .segment import Marker, Range, lines, question_reader
 
 # Spokespersons 2013-2020, for pages whose heading does not name one (text bodies, dialogue turns such as
@@ -193,7 +193,7 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
     bold paragraphs after the first stay in the question, and `photos` (image lines) are skipped."""
     asks_question = question_reader(layout, names, replies=False)
     answers = []
-    for marker, following in zip(markers, [*markers[1:], None], strict=False):
+    for marker, following in followed(markers):
         if asks_question(marker):
             at = find_plain_paragraph(text, _turn_lines(text, content, marker, following), emphasis, photos)
             if at is not None:
@@ -203,7 +203,7 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
 
 def _turn_lines(text: str, content: Range, marker: Marker, following: Marker | None) -> Range:
     """A marker's turn from the start of its line to the next marker (or the content's end)."""
-    return text.rfind("\n", 0, marker.span[0]) + 1, following.span[0] if following else content[1]
+    return line_start(text, marker.span[0]), following.span[0] if following else content[1]
 
 
 def _with_answers(markers: list[Marker], starts: list[int]) -> list[Marker]:
@@ -224,13 +224,13 @@ def split_inline_answers(text: str, content: Range, markers: list[Marker], photo
     `photos` (image lines) are not paragraphs."""
     asks_question = question_reader(layout, names)
     answers = []
-    for marker, following in zip(markers, [*markers[1:], None], strict=False):
+    for marker, following in followed(markers):
         if not asks_question(marker) or (following is not None and not asks_question(following)):
             continue
         turn = _turn_lines(text, content, marker, following)
-        paragraphs = [line for line in lines(text, turn) if _strip_line(text, line) not in photos]
+        paragraphs = [line for line in lines(text, turn) if strip_span(text, line) not in photos]
         if len(paragraphs) > 1:
-            answers.append(_strip_line(text, paragraphs[1])[0])
+            answers.append(strip_span(text, paragraphs[1])[0])
     return _with_answers(markers, answers)
 
 
@@ -244,7 +244,7 @@ def find_plain_paragraph(text: str, span: Range, emphasis: Sequence[Range], phot
             if not bold:
                 return None
             first = False
-        elif not bold and _strip_line(text, line) not in photos:
+        elif not bold and strip_span(text, line) not in photos:
             return line[0] + len(text[line[0]:line[1]]) - len(text[line[0]:line[1]].lstrip())
     return None
 
@@ -263,10 +263,3 @@ def is_emphasized(text: str, span: Range, emphasis: Sequence[Range]) -> bool:
             return False
         pos = max(pos, em_end)
     return not text[pos:end].strip()
-
-
-def _strip_line(text: str, line: Range) -> Range:
-    """A line without the white space at its edges (an image line is then the image's span)."""
-    value = text[line[0]:line[1]]
-    start = line[0] + len(value) - len(value.lstrip())
-    return start, start + len(value.strip())

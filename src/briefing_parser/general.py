@@ -16,7 +16,7 @@ from . import lexicon
 from .classify import TurnFacts
 from .errors import diagnostic
 from .html import Page
-from .layouts import SPACE, Layout, line_starts
+from .layouts import SPACE, Layout, followed, line_start, line_starts
 from .lexicon import fold
 from .schema import Role
 from .segment import Marker, RawTurn, Reading, descending
@@ -337,7 +337,7 @@ def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marke
                     and _is_headline(text, _line(text, match.start()), match.end(), content):
                 continue  # 《政府工作报告》起草组负责人:今年政策干货满满 is the page's headline
             inline = pattern is INLINE_LABEL
-            at = match.start("label") if inline else _line_start(text, match.start())
+            at = match.start("label") if inline else line_start(text, match.start())
             if at in found:
                 continue
             if stamp and inline:
@@ -354,8 +354,8 @@ def _bold_labels(text: str, emphasis: Sequence[Range], taken: set[int]) -> list[
     after the bold run is read as any label is)."""
     found = []
     for start, end in emphasis:
-        line_start = _line_start(text, start)
-        if line_start in taken or text[line_start:start].strip() or BLANK.fullmatch(text, end, _line(text, end)[1]):
+        begins = line_start(text, start)
+        if begins in taken or text[begins:start].strip() or BLANK.fullmatch(text, end, _line(text, end)[1]):
             continue
         bold = text[start:end]
         stamp = BOLD_STAMP.match(bold)
@@ -365,7 +365,7 @@ def _bold_labels(text: str, emphasis: Sequence[Range], taken: set[int]) -> list[
             continue
         day, clock = _date_and_time(stamp.group(0)) if stamp else (None, None)
         label_start = start + bold.index(label)
-        found.append((Marker((line_start, end), label, (label_start, label_start + len(label)), day, clock),
+        found.append((Marker((begins, end), label, (label_start, label_start + len(label)), day, clock),
                       Label(reading.role, reading.name, reading.title, reading.outlet)))  # bold: a label
     return found
 
@@ -399,10 +399,6 @@ def _line(text: str, at: int) -> Range:
     starts = line_starts(text)
     index = bisect_right(starts, at) - 1
     return starts[index], starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
-
-
-def _line_start(text: str, at: int) -> int:
-    return _line(text, at)[0]
 
 
 def _is_header_line(text: str, marker: Marker, content: Range) -> bool:
@@ -519,7 +515,7 @@ def _with_body(text: str, content: Range, markers: list[Marker], alone: set[int]
     """The markers that open a turn with words: a label right above another label is a list's line, and so
     is a label line without a colon above only title lines (二、主持人 / 中共成都市委宣传部副部长)."""
     kept = []
-    for marker, following in zip(markers, [*markers[1:], None], strict=False):
+    for marker, following in followed(markers):
         stop = following.span[0] if following else content[1]
         body = text[marker.span[1]:stop]
         if not body.strip():
@@ -534,7 +530,7 @@ def _with_body(text: str, content: Range, markers: list[Marker], alone: set[int]
 def _with_narrated(text: str, span: Range, markers: list[Marker]) -> list[Marker]:
     """The markers with one at each line where a narrator opens an official's words (At the start of the
     press conference, Premier Li Keqiang said: …) on a page of labelled turns: an unlabelled turn of theirs."""
-    taken = {_line_start(text, m.span[0]) for m in markers}
+    taken = {line_start(text, m.span[0]) for m in markers}
     added = []
     for match in SAID.finditer(text, span[0], span[1]):
         who = match.group("who") or match.group("zh")
@@ -565,12 +561,12 @@ def _timed(text: str, content: Range, markers: list[Marker], stamps: list[Range]
     if not markers:
         return markers
     if any(m.time for m in markers):
-        taken = {_line_start(text, m.span[0]) for m in markers}
+        taken = {line_start(text, m.span[0]) for m in markers}
         unlabelled = [Marker(match.span(), "", (match.end(), match.end()), *_date_and_time(match.group("stamp")))
                       for match in STAMP_BEFORE.finditer(text, content[0], content[1]) if match.start() not in taken]
         return sorted([*markers, *unlabelled], key=lambda m: m.span[0])
     for match in STAMP_AFTER.finditer(text, markers[0].span[0], content[1]):
-        if match.group("bare") and text[_line_start(text, match.start()):match.start()].strip():
+        if match.group("bare") and text[line_start(text, match.start()):match.start()].strip():
             continue  # …增长4.8% 10:00 are words; [10:07] or a line of its own is a stamp
         found = match.group(0)
         stamps.append((match.start() + len(found) - len(found.lstrip()), match.end()))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -316,6 +316,27 @@ def line_starts(text: str) -> tuple[int, ...]:
     stages of a page all ask about its text (detection's four marker passes, then cues and closing
     lines), and a cache of one keeps no earlier page (a 50 MB one) alive."""
     return (0, *(match.end() for match in LINE_END.finditer(text)))
+
+
+def line_start(text: str, at: int) -> int:
+    """Where the line that holds an offset starts (by bisection over the line starts)."""
+    starts = line_starts(text)
+    return starts[bisect_right(starts, at) - 1]
+
+
+def strip_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A span without the white space at its edges (an image's line is then the image's span)."""
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def followed(markers: list[Marker]) -> Iterator[tuple[Marker, Marker | None]]:
+    """Each marker with the one after it (None after the last): where its turn ends."""
+    return zip(markers, [*markers[1:], None], strict=False)
 
 
 def line_matches(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.Match[str]]:

@@ -19,7 +19,7 @@ from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .general import GENERAL
 from .html import Page, PageImage, extract, from_text
-from .layouts import Detection, Layout
+from .layouts import Detection, Layout, strip_span
 from .offices import KNOWN, OFFICES, office
 from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind
 from .segment import (
@@ -220,7 +220,7 @@ def split_header(page: Page, cut: Cut) -> Header:
     text = page.text
     lead, other = header_lines(text, cut.preamble)
     known = frozenset(img.span for img in page.images) | set(cut.reading.header)
-    stray = [line for line in other if _strip(text, line) not in known and line not in known]
+    stray = [line for line in other if strip_span(text, line) not in known and line not in known]
     chrome, menu = header_lines(text, (0, page.content[0]))
     return Header(chrome + lead, menu, stray)
 
@@ -267,7 +267,7 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
     """The document as dicts of the models' fields: turns, images and contacts in their turns, exchanges,
     the lossless map, and the page's metadata."""
     text = page.text
-    spans = [_strip(text, t.body) for t in cut.raw]
+    spans = [strip_span(text, t.body) for t in cut.raw]
     images = collect.images_in(text, [*spans, *header.stray], page.images)
     phones = [p for span in spans for p in collect.phones(text, span[0], span[1], meta.area)]
     turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps, meta.published)
@@ -399,15 +399,6 @@ def _runs(text: str, spans: list[Range]) -> list[Range]:
     return runs
 
 
-def _strip(text: str, span: Range) -> Range:
-    start, end = span
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Role], kinds: list[TurnKind],
            cast: Cast | None, images: list[PageImage], stamps: list[Range],
            published: date | None) -> list[dict[str, Any]]:
@@ -451,7 +442,7 @@ def _paragraphs(text: str, span: Range, holes: list[Range]) -> list[str]:
 
 
 def _whole_text_turn(text: str, content: Range) -> dict[str, Any]:
-    span = _strip(text, content)
+    span = strip_span(text, content)
     paragraphs = _paragraphs(text, span, [])
     return {"id": "t1", "index": 0, "at": None, "participant_id": None, "label": "", "role": "unknown",
             "kind": "other", "text": "\n".join(paragraphs), "paragraphs": paragraphs, "image_ids": [],

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import lexicon
-from .layouts import Layout, line_matches
+from .layouts import Layout, followed, line_matches, line_start
 from .schema import Role, SegmentKind, TurnKind
 
 Range = tuple[int, int]
@@ -76,28 +76,28 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
             time=groups.get("time"),
         ))
     taken = {m.span[0] for m in markers}
-    line_starts = {text.rfind("\n", 0, m.span[0]) + 1 for m in markers}
+    line_starts = {line_start(text, m.span[0]) for m in markers}
     for pattern, cue in layout.cue_patterns(known):
         # A cue (^ *(?=有记者问)) matches empty only where the line has no indent to take.
         for match in line_matches(pattern, text, content[0], content[1]):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            markers = [m for m in markers if text.rfind("\n", 0, m.span[0]) + 1 != line_start]
+            start = line_start(text, match.start())
+            markers = [m for m in markers if line_start(text, m.span[0]) != start]
             at = match.end()
             markers.append(Marker(span=(at, at), label="", label_span=(at, at), role=cue.role, kind=cue.kind))
             taken.add(at)
-            line_starts.add(line_start)
+            line_starts.add(start)
     markers.sort(key=lambda m: m.span[0])
     if layout.closing and markers:
         first = markers[0].span[0]
         for match in line_matches(layout.closing, text, first, content[1]):
             found = match.group(0)
             at = match.start() + len(found) - len(found.lstrip(" \t\u00a0\u3000"))
-            line_start = text.rfind("\n", 0, at) + 1
-            if line_start in line_starts or at in taken:
+            start = line_start(text, at)
+            if start in line_starts or at in taken:
                 continue
             markers.append(Marker(span=(at, at), label="", label_span=(at, at), role=layout.preamble_role,
                                   kind="closing"))
-            line_starts.add(line_start)
+            line_starts.add(start)
         markers.sort(key=lambda m: m.span[0])
         # One closing turn holds consecutive closing paragraphs (通知 … 祝大家新年快乐！).
         markers = [m for i, m in enumerate(markers)
@@ -138,7 +138,7 @@ def segment(text: str, content: Range, markers: list[Marker]) -> tuple[Range, li
     if not markers:
         return content, [], (content[1], content[1])
     turns = []
-    for marker, following in zip(markers, [*markers[1:], None], strict=True):
+    for marker, following in followed(markers):
         end = following.span[0] if following else content[1]
         turns.append(RawTurn(marker, (marker.span[1], end)))
     last = turns[-1]
