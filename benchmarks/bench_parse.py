@@ -64,7 +64,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
                 ("briefing_parser.segment", "tokenize"), ("briefing_parser.general", "read"),
                 *[("briefing_parser.foreign_ministry", name) for name in ("split_bold_questions",
                                                                            "split_inline_answers")]],
-    "identify": [("briefing_parser.pipeline", "classify"), ("briefing_parser.speakers", "cast"),
+    "identify": [("briefing_parser.pipeline", "classify"), ("briefing_parser.speakers", "cast_by_roster"),
+                 ("briefing_parser.speakers", "cast_by_labels"),
                  ("briefing_parser.general", "identify")],
     "collect": [("briefing_parser.pipeline", "_metadata"),
                 *[("briefing_parser.collect", name) for name in

@@ -10,9 +10,11 @@ from datetime import date
 from functools import partial
 
 from . import collect
+from .classify import TurnFacts
 from .html import Page
-from .layouts import SPACE, Cue, Layout, followed, line_start, register, strip_span
-from .segment import Marker, Range, lines, question_reader
+from .layouts import SPACE, Cue, LabelReading, Layout, casefolded, followed, line_start, register, strip_span
+from .segment import Marker, Range, RawTurn, lines, question_reader
+from .speakers import Cast, cast_by_labels
 
 # Spokespersons 2013-2020, for pages whose heading does not name one (text bodies, dialogue turns such as
 # 陆慷：… on a page of 华春莹's); the heading adds others.
@@ -30,6 +32,40 @@ class ForeignMinistry(Layout):
     answer follows. The heading (2020年1月2日外交部发言人耿爽主持例行记者会) is the title and dates the
     conference. A national body's pages speak for no city or province, whatever cities their text names
     (武汉 in a briefing on the epidemic)."""
+
+    # Label rules: every label must be read by them (记者笑：…, 中国有句古语：… are sentences).
+    # Follow-up labels by pattern: 追问一, 彭博社记者追问, Follow-up question.
+    follow_up: re.Pattern[str] | None = None
+    # A journalist answering the spokesperson's question back: 记者解释, Journalist adds.
+    reply: re.Pattern[str] | None = None
+    # A journalist's label naming the outlet (group `outlet`): 《南华早报》记者, AFP.
+    outlet_label: re.Pattern[str] | None = None
+    # Labels shaped like outlets that are not (First:, Note:).
+    not_outlet: re.Pattern[str] | None = None
+
+    def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
+        """What the label says: 问/答 and the like by their fixed roles, 记者解释 a reply, a spokesperson by
+        name, an outlet's reporter; None for anything else (记者笑, First), whose line is text."""
+        follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
+        if label in self.fixed_roles:
+            return LabelReading(self.fixed_roles[label], follow_up=follow_up)
+        if self.reply and self.reply.fullmatch(label):
+            return LabelReading("journalist", reply=True)
+        folded = casefolded(names)
+        if (key := label.casefold()) in folded:
+            return LabelReading("official", name=folded[key])
+        if self.not_outlet and self.not_outlet.fullmatch(label):
+            return None
+        if self.outlet_label and (match := self.outlet_label.fullmatch(label)):
+            outlet = match.group("outlet")
+            return LabelReading("journalist", outlet=outlet or None, follow_up=follow_up)
+        if follow_up:  # 追问一, 记者追问
+            return LabelReading("journalist", follow_up=True)
+        return None
+
+    def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
+             speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
+        return cast_by_labels(self, text, turns, speaker, names)
 
     def answers(self, text: str, page: Page, markers: list[Marker], names: frozenset[str]) -> list[Marker]:
         photos = frozenset(img.span for img in page.images)  # image lines, which are no paragraphs
@@ -101,7 +137,6 @@ MFA_QA = register(ForeignMinistry(
     official_organization="外交部",
     container_selectors=("#News_Body_Txt_A",),
     title_selectors=("#News_Body_Title",),
-    strict_labels=True,
     detect_labels=re.compile(r"问|答|追问.?"),
     site=re.compile(r"外交部发言人|中华人民共和国外交部"),
     claim=re.compile("外交部|" + "|".join(sorted(SPOKESPERSONS_ZH))),
@@ -156,7 +191,6 @@ MFA_EN_QA = register(ForeignMinistry(
     official_organization="Ministry of Foreign Affairs",
     container_selectors=("div.content",),
     title_selectors=("h2.title",),
-    strict_labels=True,
     detect_labels=re.compile(r"Q|A|Follow.*|.*[Jj]ournalist.*|Reporter"),
     site=re.compile(r"Foreign Ministry Spokesperson|Ministry of Foreign Affairs, the People's Republic of China"),
     claim=re.compile("Foreign Ministry|Ministry of Foreign Affairs|" + "|".join(sorted(SPOKESPERSONS_EN))),

@@ -67,16 +67,7 @@ class Layout:
     title_selectors: tuple[str, ...] = ()
     # Fewest markers a page must have for this layout to be detected.
     min_markers: int = 2
-    # --- label rules (layouts whose every label must be read by them: `strict_labels`) ---
-    strict_labels: bool = False
-    # Follow-up labels by pattern: 追问一, 彭博社记者追问, Follow-up question.
-    follow_up: re.Pattern[str] | None = None
-    # A journalist answering the spokesperson's question back: 记者解释, Journalist adds.
-    reply: re.Pattern[str] | None = None
-    # A journalist's label naming the outlet (group `outlet`): 《南华早报》记者, AFP.
-    outlet_label: re.Pattern[str] | None = None
-    # Labels shaped like outlets that are not (First:, Note:).
-    not_outlet: re.Pattern[str] | None = None
+    # --- label rules ---
     # Anonymous answer labels (答, A): on a page that uses them, a spokesperson's name label before
     # the next one is dialogue (耿爽：你是哪家媒体的？), not the answer.
     answer_labels: frozenset[str] = frozenset()
@@ -105,26 +96,9 @@ class Layout:
     claim: re.Pattern[str] | None = None
 
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
-        """What the label says under this layout's rules; None when it is no label of the layout
-        (记者笑, First) and its line is text."""
-        if not self.strict_labels:
-            return LabelReading(self.fixed_roles.get(label), follow_up=label in self.follow_up_labels)
-        follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
-        if label in self.fixed_roles:
-            return LabelReading(self.fixed_roles[label], follow_up=follow_up)
-        if self.reply and self.reply.fullmatch(label):
-            return LabelReading("journalist", reply=True)
-        folded = casefolded(names)
-        if (key := label.casefold()) in folded:
-            return LabelReading("official", name=folded[key])
-        if self.not_outlet and self.not_outlet.fullmatch(label):
-            return None
-        if self.outlet_label and (match := self.outlet_label.fullmatch(label)):
-            outlet = match.group("outlet")
-            return LabelReading("journalist", outlet=outlet or None, follow_up=follow_up)
-        if follow_up:  # 追问一, 记者追问
-            return LabelReading("journalist", follow_up=True)
-        return None
+        """What the label says under this layout's rules (a role where the label fixes one); None when it
+        is no label of the layout and its line is text (a layout with label rules of its own says so)."""
+        return LabelReading(self.fixed_roles.get(label), follow_up=label in self.follow_up_labels)
 
     def speaker(self, heading: str | None, text: str, content: tuple[int, int]) -> str | None:
         """The spokesperson the page names: in its heading (外交部发言人耿爽主持例行记者会), else in
@@ -170,10 +144,11 @@ class Layout:
 
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
-        """Who speaks each turn, and what its label says beyond that, under this layout's rules."""
-        from .speakers import cast
+        """Who speaks each turn, and what its label says beyond that: the roster of the host's introduction
+        names the officials, outlets the journalists."""
+        from .speakers import cast_by_roster
 
-        return cast(self, text, turns, preamble, speaker, names)
+        return cast_by_roster(self, text, turns, preamble)
 
     def heading(self, page: Page) -> tuple[str | None, date | None]:
         """The title and the conference's day as the page's heading gives them, beyond its header lines;

@@ -62,11 +62,10 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     for match in matches:
         groups = match.groupdict()
         label = (groups.get("label") or "").strip()
-        if layout.strict_labels:
-            if label not in readable:
-                readable[label] = layout.read_label(label, known) is not None
-            if not readable[label]:
-                continue  # 记者笑：…, 中国有句古语：… are sentences
+        if label not in readable:
+            readable[label] = layout.read_label(label, known) is not None
+        if not readable[label]:
+            continue  # 记者笑：…, 中国有句古语：… are sentences to the Foreign Ministry's rules
         label_start, label_end = match.span("label")
         markers.append(Marker(
             span=match.span(),

@@ -206,15 +206,19 @@ def _introduced(cast: Cast, official: Official, label: str) -> str:
                             honorific=official.honorific)
 
 
-def cast(layout: Layout, text: str, turns: list[RawTurn], preamble: Range, speaker: str | None,
-         names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
-    """Who speaks under a site profile's rules: labels that say who speaks (`strict_labels`), else the
-    roster from the host's introduction; and what each turn's label or cue says beyond its role."""
-    if layout.strict_labels:
-        found = identify_by_labels(turns, layout, speaker, names)
-    else:
-        introduction = "\n".join([text[preamble[0]:preamble[1]], *(text[t.body[0]:t.body[1]] for t in turns[:3])])
-        found = identify(turns, layout, roster(introduction, [t.marker.label for t in turns if t.marker]))
+def cast_by_roster(layout: Layout, text: str, turns: list[RawTurn], preamble: Range) -> tuple[Cast, list[TurnFacts]]:
+    """Who speaks where the roster of the host's introduction names the officials, and what each turn's
+    label or cue says beyond its role."""
+    introduction = "\n".join([text[preamble[0]:preamble[1]], *(text[t.body[0]:t.body[1]] for t in turns[:3])])
+    found = identify(turns, layout, roster(introduction, [t.marker.label for t in turns if t.marker]))
+    return found, facts(text, turns, found, layout)
+
+
+def cast_by_labels(layout: Layout, text: str, turns: list[RawTurn], speaker: str | None,
+                   names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
+    """Who speaks where the labels say it (问/答, 法新社记者, 赵立坚, AFP), and what each turn's label or cue
+    says beyond its role."""
+    found = identify_by_labels(turns, layout, speaker, names)
     return found, facts(text, turns, found, layout)
 
 
