@@ -70,6 +70,9 @@ LINES = [
     ("市教育局副局长李四：谢谢。", "市教育局副局长李四"),
     ("人民日报记者﹕请问…", "人民日报记者"),
     ("问∶公安机关如何加大力度打击电信网络诈骗犯罪？", "问"),
+    ("◆记者：请问发言人对此有何评论？", "记者"),  # a bullet before the label
+    ("问1：公安机关如何加大力度打击电信网络诈骗犯罪？", "问1"),  # numbered questions and answers
+    ("Q2: What are the main routes of transmission?", "Q2"),
     # Not labels: metadata, headings and sentences that end in a colon, page chrome.
     ("时间:2024年5月30日15:00—16:50", None), ("发布人:国防部新闻局局长、国防部新闻发言人吴谦大校", None),
     ("来源: 新闻办网站", None), ("责任编辑：韩晓蓉", None), ("以下为发布会全文实录:", None), ("文字內容:", None),
@@ -99,6 +102,7 @@ READINGS = [
     ("Premier Li Keqiang", general.Label("official", name="Li Keqiang", title="Premier")),
     ("Secretary for Food and Health", general.Label("official", title="Secretary for Food and Health")),
     ("答", general.Label("official")), ("A", general.Label("official")), ("追问", general.Label("journalist")),
+    ("答2", general.Label("official")), ("问1", general.Label("journalist")),
     ("主持人", general.Label("host")), ("现场翻译", general.Label("interpreter")),
     ("安峰山", general.Label(None, name="安峰山", strong=False)), ("Xing Huina", general.Label(None, name="Xing Huina",
                                                                                        strong=False)),

@@ -39,9 +39,10 @@ STAMP_BEFORE = re.compile(rf"^{SPACE}*[\[【（(](?P<stamp>{_STAMP})[\]】）)]{
 # Where a label ends: a colon of any width (：, :, ﹕, ∶), or ¡G, the full-width colon of Big5 read as Latin-1.
 COLON = r"(?:[:：﹕∶]|¡G)"
 # A line that opens with a label and a colon, after an optional bullet and stamp:
-#   主持人：…   国务院新闻办新闻局副局长 胡凯红:   - 中國網:   [12:44] 19. China Consumer News:   Reporter¡GWhy …
+#   主持人：…   国务院新闻办新闻局副局长 胡凯红:   - 中國網:   ◆记者：…   [12:44] 19. China Consumer News:
+#   Reporter¡GWhy …
 COLON_LABEL = re.compile(
-    rf"^{SPACE}*(?:[-•·]{SPACE}*)?(?P<stamp>[\[【（(]?{_CLOCK}[\]】）)]?{SPACE}*)?"
+    rf"^{SPACE}*(?:[-•·◆◇●○■□▲△★☆▶►◎※]{SPACE}*)?(?P<stamp>[\[【（(]?{_CLOCK}[\]】）)]?{SPACE}*)?"
     rf"(?P<label>[^\s:：﹕∶，,。！!？?；;“”\"'<>|\[【（(][^\n:：﹕∶，,。！!？?；;“”\"<>|]{{0,44}}?){SPACE}*{COLON}{SPACE}*",
     re.MULTILINE,
 )
@@ -71,7 +72,7 @@ SAID = regex.compile(
 BOLD_STAMP = re.compile(rf"{SPACE}*{_STAMP}{SPACE}+")
 TRANSCRIPT_OPENS = re.compile(rf"(?:实录|實錄|如下){COLON}$")
 # What follows a host's colon when it names the host: a title and a name, then a space and the words.
-HOST_NAMED = regex.compile(rf"(?P<who>[\p{{Han}}、]{{3,40}}){SPACE}+(?=\S)")
+HOST_NAMED = regex.compile(rf"(?P<who>[\p{{Han}}、]{{2,40}}){SPACE}+(?=\S)")
 # A header line that names the host: 主持人: 胡强强   国家卫生健康委新闻发言人、宣传司副司长
 HOST_NAMED_IN_HEADER = regex.compile(rf"主持人?{SPACE}*{COLON}{SPACE}*(\p{{Han}}{{2,4}})")
 BLANK_LINES = re.compile(r"(?:[ \t\u00a0\u3000]*\n)+[ \t\u00a0\u3000]*")
@@ -97,10 +98,10 @@ EN_TITLED_NAME = re.compile(r"(?P<title>.+?) (?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:
 HOST_WORDS = re.compile(r"主持人?|司仪|Moderator|Host|MC$", re.I)
 HOST_IN_TITLE = re.compile(r"^主持人?\s*|[、，,\s]*主持人$")  # 主持人 国家卫生健康委…副司长; …副主任、主持人
 INTERPRETER_WORDS = re.compile(r"翻译|口译|传译|Interpreter", re.I)
-ANSWER_WORDS = re.compile(r"^(?:答|A|Answer|回答)$", re.I)
+ANSWER_WORDS = re.compile(r"^(?:答|A|Answer|回答)\d{0,2}$", re.I)  # 答, A, A1, 答2
 # 问, 追问, 记者, 新华社记者, 新华社记者追问, 大众网记者 张明, 菲律賓媒體, Reporter
 ASKER_WORDS = regex.compile(
-    r"^(?:问|提问|追问[一二三四五六七八九十\d]?|再问|Q|Question|Follow[- ]up(?: question)?)$"
+    r"^(?:问\d{0,2}|提问|追问[一二三四五六七八九十\d]?|再问|Q\d{0,2}|Question|Follow[- ]up(?: question)?)$"
     r"|记者(?:提问|追问|问)?$|记者 ?\p{Han}{2,3}$|媒体$|Reporter|Journalist", regex.I)
 # Where the outlet in a reporter's label ends: 新华社|记者, 福建廈門衛視|記者, 大众网|记者 张明
 REPORTER = regex.compile(r"(?:的)?(?:记者|記者)(?:提问|提問|追问|追問|问|問)?(?: ?(?P<name>\p{Han}{2,3}))?$")
@@ -167,6 +168,8 @@ def read_label(label: str) -> Label | None:
         return Label("official")
     if compact.isascii():
         return _english(compact)
+    if ASKER_WORDS.fullmatch(compact) and compact[0] in "问追":  # 问, 问1, 追问二
+        return Label("journalist")
     if HEADING_WORDS.search(compact) or ENUMERATION.match(compact) or re.search(r"\d|[a-zA-Z]{3}", compact):
         return None
     if HOST_WORDS.search(compact):
@@ -194,7 +197,7 @@ def _english(label: str) -> Label | None:
     if not EN_LABEL.fullmatch(label):
         return None
     bare = re.sub(r"^\d{1,3}\.\s?", "", label)
-    if re.fullmatch(r"Q|Question|Follow[- ]up(?: question)?", bare, re.I):
+    if re.fullmatch(r"Q\d{0,2}|Question|Follow[- ]up(?: question)?", bare, re.I):
         return Label("journalist")
     if REPORTER_WORDS.search(bare):
         return Label("journalist", outlet=re.sub(r",?\s*(?:Reporter|Journalist)", "", bare).strip() or None)
