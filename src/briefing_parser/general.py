@@ -103,6 +103,8 @@ ANSWER_WORDS = re.compile(r"^(?:答|A|Answer|回答)\d{0,2}$", re.I)  # 答, A, 
 ASKER_WORDS = regex.compile(
     r"^(?:问\d{0,2}|提问|追问[一二三四五六七八九十\d]?|再问|Q\d{0,2}|Question|Follow[- ]up(?: question)?)$"
     r"|记者(?:提问|追问|问)?$|记者 ?\p{Han}{2,3}$|媒体$|Reporter|Journalist", regex.I)
+# A reporter's label with the outlet in brackets: 记者（新华社）, 问（路透社记者）
+ASKER_FOR = re.compile(r"(?:记者|问|提问)[（(](?P<outlet>[^()（）]{1,24})[)）]")
 # Where the outlet in a reporter's label ends: 新华社|记者, 福建廈門衛視|記者, 大众网|记者 张明
 REPORTER = regex.compile(r"(?:的)?(?:记者|記者)(?:提问|提問|追问|追問|问|問)?(?: ?(?P<name>\p{Han}{2,3}))?$")
 REPORTER_WORDS = re.compile(r"记者|記者|Reporter|Journalist")
@@ -178,6 +180,9 @@ def read_label(label: str) -> Label | None:
         return Label("host", name=name, title=title or None)
     if INTERPRETER_WORDS.search(compact):
         return Label("interpreter")
+    if asked := ASKER_FOR.fullmatch(compact):  # 记者（新华社）, 问（路透社记者）
+        outlet = REPORTER.sub("", asked.group("outlet")).strip("《》 ")
+        return Label("journalist", outlet=outlet or None)
     if ASKER_WORDS.search(compact):
         asker = REPORTER.search(label)
         outlet = label[:asker.start()] if asker else label if MEDIA.search(compact) else ""
