@@ -228,3 +228,12 @@ def test_labels_in_table_cells() -> None:
         if page_id == "d45":
             want = [turn for turn in want if turn[0] not in ("王世民", "梁孫旭")]
         assert got == want
+
+
+def test_reporters_named_in_their_labels() -> None:
+    """大众网记者 张明 is 张明 of 大众网: each named reporter a participant, their outlet one outlet."""
+    text = PAGE.replace("泰安广播电视台记者：", "大众网记者 张明：").replace("齐鲁晚报记者：", "大众网记者 王红：")
+    doc = bp.parse(text)
+    assert [(p.name, p.label, p.outlet_id) for p in doc.participants if p.role == "journalist"] == [
+        ("张明", "大众网记者 张明", "o1"), ("王红", "大众网记者 王红", "o1")]
+    assert [(o.id, o.name, o.kind) for o in doc.outlets] == [("o1", "大众网", "web")]

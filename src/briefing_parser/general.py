@@ -105,6 +105,7 @@ ASKER_WORDS = regex.compile(
     r"|记者(?:提问|追问|问)?$|记者 ?\p{Han}{2,3}$|媒体$|Reporter|Journalist", regex.I)
 # A reporter's label with the outlet in brackets: 记者（新华社）, 问（路透社记者）
 ASKER_FOR = re.compile(r"(?:记者|问|提问)[（(](?P<outlet>[^()（）]{1,24})[)）]")
+CUE_ASKS = re.compile(r"(?:会后[，,]?)?有.{0,10}?记者问")  # 会后有记者问及：…, 有记者问：…
 # Where the outlet in a reporter's label ends: 新华社|记者, 福建廈門衛視|記者, 大众网|记者 张明
 REPORTER = regex.compile(r"(?:的)?(?:记者|記者)(?:提问|提問|追问|追問|问|問)?(?: ?(?P<name>\p{Han}{2,3}))?$")
 REPORTER_WORDS = re.compile(r"记者|記者|Reporter|Journalist")
@@ -186,7 +187,10 @@ def read_label(label: str) -> Label | None:
     if ASKER_WORDS.search(compact):
         asker = REPORTER.search(label)
         outlet = label[:asker.start()] if asker else label if MEDIA.search(compact) else ""
-        return Label("journalist", name=asker.group("name") if asker else None, outlet=outlet.strip("《》 ") or None)
+        name = asker.group("name") if asker and asker.group("name") and is_name(asker.group("name")) else None
+        if CUE_ASKS.match(compact):  # 会后有记者问及, 有记者问: a narrator's words, no outlet's label
+            return Label("journalist")
+        return Label("journalist", name=name, outlet=outlet.strip("《》 ") or None)
     name, title = split_name(label)
     if title is not None:
         return Label("official", name=name, title=title)
@@ -830,7 +834,7 @@ def _cast(turns: list[RawTurn], readings: list[Label | None], keys: list[str | N
                 # A site that narrates a live text in its own name (中國網：…会场已经坐满了记者。) asks nothing.
                 cast.speaker_of_turn.append(cast.participant(f"{key}:narrator", label=marker.label, role="unknown"))
             else:
-                cast.speaker_of_turn.append(cast.journalist(marker.label, reading.outlet))
+                cast.speaker_of_turn.append(cast.journalist(marker.label, reading.outlet, reading.name))
             continue
         name = re.sub(r"\s+", "", speaker.name) if speaker.name and not speaker.name.isascii() else speaker.name
         official = by_name.get(fold(name)) if name else None

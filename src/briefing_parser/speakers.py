@@ -46,7 +46,8 @@ class Cast:
     readings: list[LabelReading | None] = field(default_factory=list)
     # Roles of turns that have no participant (an unnamed spokesperson's statement).
     role_of_turn: dict[int, Role] = field(default_factory=dict)
-    _ids: dict[str, str] = field(default_factory=dict)  # participant key or outlet name → id
+    _ids: dict[str, str] = field(default_factory=dict)  # participant key → id
+    _outlet_ids: dict[str, str] = field(default_factory=dict)  # outlet key → id
     _by_id: dict[str, Participant] = field(default_factory=dict)
     first_turn: dict[str, int] = field(default_factory=dict)  # participant key → its first turn, where kept
 
@@ -58,14 +59,17 @@ class Cast:
             self._by_id[self._ids[key]] = self.participants[-1]
         return self._ids[key]
 
-    def journalist(self, label: str, outlet: str) -> str:
-        """The participant asking for `outlet` (registered on first use, kind from its name)."""
+    def journalist(self, label: str, outlet: str, person: str | None = None) -> str:
+        """The participant asking for `outlet` (registered on first use, kind from its name); a named
+        reporter of it (大众网记者 张明) is a participant of their own."""
         name = outlet_name(outlet)
-        if f"outlet:{name}" not in self._ids:
-            outlet_id = f"o{len(self.outlets) + 1}"
-            self.outlets.append(Outlet(id=outlet_id, name=name, kind=lexicon.outlet_kind(name) or "other"))
-            self.participant(f"outlet:{name}", label=label, role="journalist", outlet_id=outlet_id)
-        return self._ids[f"outlet:{name}"]
+        if f"outlet:{name}" not in self._outlet_ids:
+            self._outlet_ids[f"outlet:{name}"] = f"o{len(self.outlets) + 1}"
+            self.outlets.append(Outlet(id=self._outlet_ids[f"outlet:{name}"], name=name,
+                                       kind=lexicon.outlet_kind(name) or "other"))
+        key = f"outlet:{name}" + (f":{person}" if person else "")
+        return self.participant(key, label=label, role="journalist", name=person,
+                                outlet_id=self._outlet_ids[f"outlet:{name}"])
 
     def turn_role(self, index: int) -> Role:
         """The role of a raw turn: its participant's, else what the layout says of it."""
