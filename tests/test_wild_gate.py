@@ -77,8 +77,11 @@ def page_score(gold: dict) -> dict[str, tuple[int, int, int]]:
 
 def score() -> dict[str, float]:
     totals = {name: [0, 0, 0] for name in ("turn", "role", "kind", "exchange")}
-    flagged = negatives = 0
+    flagged = negatives = titles = dates = 0
     for gold in golds():
+        doc = parsed(gold["id"])
+        titles += doc.title == gold["title"]
+        dates += (doc.published.isoformat() if doc.published else None) == gold["published"]
         if not gold["turns"]:
             negatives += 1
             flagged += any(d.code == "layout.not_a_transcript" for d in parsed(gold["id"]).diagnostics)
@@ -96,6 +99,9 @@ def score() -> dict[str, float]:
         "kind_accuracy": round(totals["kind"][0] / totals["kind"][1], 4),
         "exchange_f1": harmonic(*totals["exchange"]),
         "not_a_transcript": round(flagged / negatives, 4),
+        # Over every page, transcripts or not: the heading as the reading gives it, and the page's date.
+        "title_accuracy": round(titles / len(golds()), 4),
+        "published_accuracy": round(dates / len(golds()), 4),
     }
 
 
@@ -105,7 +111,8 @@ def test_fixtures_are_complete() -> None:
     assert all((WILD / entry["file"]).is_file() for entry in index)
 
 
-@pytest.mark.parametrize("metric", ["turn_f1", "role_accuracy", "kind_accuracy", "exchange_f1", "not_a_transcript"])
+@pytest.mark.parametrize("metric", ["turn_f1", "role_accuracy", "kind_accuracy", "exchange_f1", "not_a_transcript",
+                                    "title_accuracy", "published_accuracy"])
 def test_wild_gate(metric: str) -> None:
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     measured = score()[metric]

@@ -70,11 +70,13 @@ DATELINE = re.compile(
 )
 LIVE_LABEL = re.compile(r"^\s*(?:图文直播|文字直播|视频直播|文字实录|图文实录|现场实录)\s*[—\-:：]*\s*$")
 # A photo's caption, which names the conference without being the page's title: 图为吹风会现场。中国网 郑亮 摄
-CAPTION = re.compile(r"^\s*图为|摄\)?\s*$|\(.{0,12}摄\)")
-# A sentence, which a title is not: 9月28日下午,国防部举行例行记者会,国防部新闻局局长… or …答记者问。
-SENTENCE = re.compile(r"[。]|[，,].*[，,]")
+CAPTION = re.compile(r"^\s*图为|摄\)?\s*$|\(.{0,12}摄\)|(?:现场|現場)\s*\|?\s*$")
+# A sentence, which a title is not: 9月28日下午,国防部举行例行记者会,国防部新闻局局长… or …答记者问。, and
+# the line that opens the transcript: 以下为文字实录:
+SENTENCE = re.compile(r"[。]|[，,].*[，,]|[:：]\s*$")
 TITLE_WORDS = re.compile(r"发布会|發布會|發佈會|记者会|記者會|吹风会|吹風會|见面会|見面會|实录|實錄|答记者问|答記者問"
-                         r"|答问|答問|发言全文|發言全文|Press Conference|Briefing", re.I)
+                         r"|答问|答問|答.{0,4}(?:记者问|記者問)|发言全文|發言全文|Press Conference|Briefing|meets the press",
+                         re.I)
 # What every line that a header rule matches holds: an arrow (BREADCRUMB), a digit (a date of DATELINE),
 # the first character of one of DATELINE's words (来源, 作者, 浏览, 阅读, 点击, 字号), of LIVE_LABEL's
 # (直播, 实录), or a title word. One C-level scan each finds the few lines worth trying the rules on.

@@ -473,7 +473,7 @@ def _metadata(page: Page, header: list[str]) -> Metadata:
             meta.breadcrumb_line = line
         elif meta.title is None and lexicon.TITLE_WORDS.search(line) and not lexicon.LIVE_LABEL.match(line) \
                 and not lexicon.CAPTION.search(line) and not lexicon.SENTENCE.search(line):
-            meta.title = line.strip()
+            meta.title = line.strip().lstrip("-•· ")  # - 環保部長陳吉寧就…答問
         if not dated and lexicon.DATELINE.search(line):
             meta.published, dated = collect.parse_date(line), True
         if meta.origin is None and (origin := collect.ORIGIN.search(line)):
