@@ -75,8 +75,8 @@ CAPTION = re.compile(r"^\s*图为|摄\)?\s*$|\(.{0,12}摄\)|(?:现场|現場)\s*
 # the line that opens the transcript: 以下为文字实录:
 SENTENCE = re.compile(r"[。]|[，,].*[，,]|[:：]\s*$")
 TITLE_WORDS = re.compile(r"发布会|發布會|發佈會|记者会|記者會|吹风会|吹風會|见面会|見面會|实录|實錄|答记者问|答記者問"
-                         r"|答问|答問|答.{0,4}(?:记者问|記者問)|发言全文|發言全文|Press Conference|Briefing|meets the press",
-                         re.I)
+                         r"|答问|答問|答.{0,4}(?:记者问|記者問)|发言全文|發言全文"
+                         r"|Press Conference|Briefing|meets the press", re.I)
 # What every line that a header rule matches holds: an arrow (BREADCRUMB), a digit (a date of DATELINE),
 # the first character of one of DATELINE's words (来源, 作者, 浏览, 阅读, 点击, 字号), of LIVE_LABEL's
 # (直播, 实录), or a title word. One C-level scan each finds the few lines worth trying the rules on.
