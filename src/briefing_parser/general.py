@@ -7,8 +7,9 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 
 import regex
 
@@ -74,7 +75,7 @@ TRANSCRIPT_OPENS = re.compile(rf"(?:实录|實錄|如下){COLON}$")
 # What follows a host's colon when it names the host: a title and a name, then a space and the words.
 HOST_NAMED = regex.compile(rf"(?P<who>[\p{{Han}}、]{{2,40}}){SPACE}+(?=\S)")
 # A header line that names the host: 主持人: 胡强强   国家卫生健康委新闻发言人、宣传司副司长
-HOST_NAMED_IN_HEADER = regex.compile(rf"主持人?{SPACE}*{COLON}{SPACE}*(\p{{Han}}{{2,4}})")
+HOST_NAMED_IN_HEADER = regex.compile(rf"主持人?{SPACE}*{COLON}{SPACE}*(\p{{Han}}{{2,4}}?)(?!\p{{Han}})")
 BLANK_LINES = re.compile(r"(?:[ \t\u00a0\u3000]*\n)+[ \t\u00a0\u3000]*")
 BLANK = re.compile(r"\s*")
 
@@ -95,8 +96,8 @@ EN_TITLES = re.compile(
 )
 # A title and the name after it: Premier | Li Keqiang, Secretary for Security | John Lee.
 EN_TITLED_NAME = re.compile(r"(?P<title>.+?) (?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)")
-HOST_WORDS = re.compile(r"主持人?|司仪|Moderator|Host|MC$", re.I)
-HOST_IN_TITLE = re.compile(r"^主持人?\s*|[、，,\s]*主持人$")  # 主持人 国家卫生健康委…副司长; …副主任、主持人
+HOST_WORDS = re.compile(r"主持人?|司仪|\b(?:Moderator|Host|MC)\b", re.I)
+HOST_IN_TITLE = re.compile(r"^主持人?[、，,\s]*|[、，,\s]*主持人?$")  # 主持人 国家卫生健康委…副司长; …副主任、主持人
 INTERPRETER_WORDS = re.compile(r"翻译|口译|传译|Interpreter", re.I)
 ANSWER_WORDS = re.compile(r"^(?:答|A|Answer|回答)\d{0,2}$", re.I)  # 答, A, A1, 答2
 # 问, 追问, 记者, 新华社记者, 新华社记者追问, 大众网记者 张明, 菲律賓媒體, Reporter
@@ -171,26 +172,28 @@ def read_label(label: str) -> Label | None:
         return Label("official")
     if compact.isascii():
         return _english(compact)
-    if ASKER_WORDS.fullmatch(compact) and compact[0] in "问追":  # 问, 问1, 追问二
-        return Label("journalist")
-    if HEADING_WORDS.search(compact) or ENUMERATION.match(compact) or re.search(r"\d|[a-zA-Z]{3}", compact):
+    if HEADING_WORDS.search(compact) or ENUMERATION.match(compact):
         return None
-    if HOST_WORDS.search(compact):
-        name, title = split_name(label)
-        title = HOST_IN_TITLE.sub("", title).strip() if title else None
-        return Label("host", name=name, title=title or None)
-    if INTERPRETER_WORDS.search(compact):
-        return Label("interpreter")
     if asked := ASKER_FOR.fullmatch(compact):  # 记者（新华社）, 问（路透社记者）
         outlet = REPORTER.sub("", asked.group("outlet")).strip("《》 ")
         return Label("journalist", outlet=outlet or None)
-    if ASKER_WORDS.search(compact):
+    if ASKER_WORDS.search(compact):  # before the test for digits and letters: 问1, CGTN记者, 21世纪经济报道记者
+        if CUE_ASKS.match(compact):  # 会后有记者问及, 有记者问: a narrator's words, no outlet's label
+            return Label("journalist")
         asker = REPORTER.search(label)
         outlet = label[:asker.start()] if asker else label if MEDIA.search(compact) else ""
         name = asker.group("name") if asker and asker.group("name") and is_name(asker.group("name")) else None
-        if CUE_ASKS.match(compact):  # 会后有记者问及, 有记者问: a narrator's words, no outlet's label
-            return Label("journalist")
         return Label("journalist", name=name, outlet=outlet.strip("《》 ") or None)
+    if re.search(r"\d|[a-zA-Z]{3}", compact):
+        return None  # a date, a number, a web address: no speaker
+    if HOST_WORDS.search(compact):
+        # 国务院新闻办新闻局副局长主持人, 主持人(省生态环境厅宣教处处长杨正国): the host's title and name beside it
+        rest = HOST_IN_TITLE.sub("", label).strip().strip("（）() ")
+        name, title = split_name(rest) if rest else (None, None)
+        title = HOST_IN_TITLE.sub("", title).strip() or None if title else None  # …副主任、主持人 李曉良
+        return Label("host", name=name, title=title)
+    if INTERPRETER_WORDS.search(compact):
+        return Label("interpreter")
     name, title = split_name(label)
     if title is not None:
         return Label("official", name=name, title=title)
@@ -285,7 +288,8 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset(), emphasi
     others, repeats it, names that person elsewhere, or it is `known` (a spokesperson's); metadata lines
     (时间：, 主持人：姓名 职务 above 嘉宾：…) are header; stamps give their entries a time."""
     reading = Reading()
-    found = _candidates(text, content, reading)
+    glued: dict[int, Range] = {}
+    found = _candidates(text, content, reading, glued)
     taken = {m.span[0] for m, _ in found}
     alone = _label_lines(text, content, taken)
     found = sorted(found + alone + _bold_labels(text, emphasis, taken), key=lambda item: item[0].span[0])
@@ -314,6 +318,7 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset(), emphasi
     markers = _with_body(text, content, _with_outlet_lines(text, _join_label_lines(text, kept, content)),
                          {m.span[0] for m, _ in alone})
     markers = [_with_named_host(text, m) for m in markers]
+    reading.stamps += [glued[m.span[0]] for m in markers if m.span[0] in glued]
     reading.count = len(markers)
     if markers:
         markers = _with_narrated(text, (content[0], markers[-1].span[0]), markers)
@@ -321,11 +326,14 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset(), emphasi
     return reading
 
 
-def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marker, Label]]:
+def _candidates(text: str, content: Range, reading: Reading,
+                glued: dict[int, Range]) -> list[tuple[Marker, Label]]:
     """Every line start (and sentence end) in the content that a label opens, with the label's reading;
-    lines of metadata keys (时间:, 嘉宾:, 来源:) go to the reading's header, glued stamps to its stamps."""
+    lines of metadata keys (时间:, 嘉宾:, 来源:) go to the reading's header, stamps glued before a label to
+    `glued` (by the label's start)."""
     start, end = content
     found: dict[int, tuple[Marker, Label]] = {}
+    printed: Counter[str] = Counter()  # the content's lines, counted on first need (a headline is printed twice)
     for pattern in (COLON_LABEL, BRACKET_LABEL, SPACED_LABEL, INLINE_LABEL):
         for match in pattern.finditer(text, start, end):
             label = match.group("label").strip()
@@ -338,22 +346,22 @@ def _candidates(text: str, content: Range, reading: Reading) -> list[tuple[Marke
             if pattern is BRACKET_LABEL:
                 if CHROME.search(fold(label)):
                     continue
-                reading_of = Label(reading_of.role, reading_of.name, reading_of.title, reading_of.outlet)  # 【张业遂】
+                reading_of = replace(reading_of, strong=True)  # 【张业遂】: brackets make a name a label
             elif pattern is SPACED_LABEL and reading_of.title is None:
                 continue  # without a colon only a titled name is a label
             elif pattern is INLINE_LABEL and reading_of.title is None and not text[match.start() - 1].isspace() \
                     and not (reading_of.name and (
                         stamp or TRANSCRIPT_OPENS.search(text, max(0, match.start() - 6), match.start()))):
                 continue  # glued to a sentence: a titled name, or a name after 以下为文字实录： or a stamp
-            elif pattern is COLON_LABEL and reading_of.role == "official" and reading_of.name is None \
-                    and _is_headline(text, _line(text, match.start()), match.end(), content):
+            elif pattern is COLON_LABEL and reading_of.title is not None and reading_of.name is None \
+                    and _is_headline(text, _line(text, match.start()), match.end(), content, printed):
                 continue  # 《政府工作报告》起草组负责人:今年政策干货满满 is the page's headline
             inline = pattern is INLINE_LABEL
             at = match.start("label") if inline else line_start(text, match.start())
             if at in found:
                 continue
             if stamp and inline:
-                reading.stamps.append(match.span("stamp"))  # printed after the entry it closes
+                glued[at] = match.span("stamp")  # printed after the entry it closes, where the label is one
             day, clock = _date_and_time(stamp) if stamp and not inline else (None, None)
             found[at] = (Marker(span=(at if inline else match.start(), match.end()), label=label,
                                 label_span=match.span("label"), date=day, time=clock), reading_of)
@@ -378,7 +386,7 @@ def _bold_labels(text: str, emphasis: Sequence[Range], taken: set[int]) -> list[
         day, clock = _date_and_time(stamp.group(0)) if stamp else (None, None)
         label_start = start + bold.index(label)
         found.append((Marker((begins, end), label, (label_start, label_start + len(label)), day, clock),
-                      Label(reading.role, reading.name, reading.title, reading.outlet)))  # bold: a label
+                      replace(reading, strong=True)))  # bold makes a name a label
     return found
 
 
@@ -395,14 +403,16 @@ def _metadata_lines(text: str, at: int, end: int) -> list[Range]:
     return found
 
 
-def _is_headline(text: str, line: Range, words: int, content: Range) -> bool:
+def _is_headline(text: str, line: Range, words: int, content: Range, printed: Counter[str]) -> bool:
     """A title's colon line that is the page's headline: short words without a sentence's punctuation, on
-    the content's first line or on a line the page prints twice (the heading and the title above the body)."""
+    the content's first line or on a line the page prints twice (the heading and the title above the body);
+    `printed` counts the content's lines, filled on first use."""
     rest = text[words:line[1]].strip()
     if not 0 < len(rest) <= 30 or re.search(r"[，,。.！!？?；;…]", rest):
         return False
-    value = text[line[0]:line[1]].strip()
-    return not text[content[0]:line[0]].strip() or text.count(value, content[0], content[1]) > 1
+    if not printed:
+        printed.update(value.strip() for value in text[content[0]:content[1]].split("\n"))
+    return not text[content[0]:line[0]].strip() or printed[text[line[0]:line[1]].strip()] > 1
 
 
 def _line(text: str, at: int) -> Range:
@@ -460,7 +470,7 @@ def _label_lines(text: str, content: Range, taken: set[int]) -> list[tuple[Marke
 
 def _titled_next(lines: list[str], index: int) -> bool:
     """Whether the line after a bare name is a title line (陈文俊 / 国务院新闻办新闻局局长、新闻发言人)."""
-    following = next((line.strip() for line in lines[index + 1:] if line.strip()), "")
+    following = next((line.strip() for line in islice(lines, index + 1, None) if line.strip()), "")
     return _label_part(following) is not None and title_end(fold(following)) is not None
 
 
@@ -661,9 +671,10 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None,
             speakers[key] = _explain(reading, page)
     for turn, key in zip(turns, keys, strict=True):
         marker = turn.marker
-        if marker and key and speakers[key].role == "host" and speakers[key].name is None \
-                and (who := text[marker.label_span[1]:marker.span[1]].strip(" :：﹕∶\u3000\u00a0")):
-            speakers[key].name, speakers[key].title = split_name(who)  # 主持人:福建省委宣传部对外新闻处处长柯宜达 …
+        who = text[marker.label_span[1]:marker.span[1]].strip(" :：﹕∶】]\u3000\u00a0") if marker else ""
+        if key and speakers[key].role == "host" and speakers[key].name is None and who \
+                and (named := split_name(who))[0]:
+            speakers[key].name, speakers[key].title = named  # 主持人:福建省委宣传部对外新闻处处长柯宜达 …
     _by_order(keys, speakers, bodies)
     asks = [False] * len(turns)  # askers the page does not name as reporters: their turns run up to an official's
     for i in range(len(turns) - 2, -1, -1):
@@ -671,8 +682,10 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None,
         asks[i] = asker is not None and speakers[asker].role in (None, "unknown") and (
             asks[i + 1] or (following is not None and speakers[following].role == "official"))
     introduced = roster(context, [t.marker.label for t in turns if t.marker])
+    header_list = listed(lead)
+    introduced += [o for o in header_list if all(fold(o.name) != fold(i.name) for i in introduced)]
     cast = _cast(turns, readings, keys, speakers, bodies, asks, introduced)
-    for official in listed(lead):  # officials a header lists who do not speak on the page are participants too
+    for official in header_list:  # officials a header lists who do not speak on the page are participants too
         cast.participant("name:" + fold(official.name), name=official.name, label=official.name, role="official",
                          title=official.title)
     return cast, _facts(turns, bodies, cast, asks, page)
@@ -776,8 +789,9 @@ def context_name(context: str, title: str) -> str | None:
     return None
 
 
-# Characters that follow a name rather than end it: 今 (今日), 在, 说, 表 (表示), 出 (出席), 主 (主持), 介 (介绍).
-NAME_ENDS = re.compile(r"[今在说表指强出主介回答等和及与也对就于将已为是]")
+# Characters that follow a name rather than end it: 今 (今日), 在, 说, 表 (表示), 出 (出席), 主 (主持), 介 (介绍),
+# 先 (先生), 女 (女士), 同 (同志).
+NAME_ENDS = re.compile(r"[今在说表指强出主介回答等和及与也对就于将已为是先女同]")  # …王伟先生表示
 
 
 def _without_residue(text: str) -> tuple[str, list[int]]:
@@ -821,6 +835,8 @@ def _cast(turns: list[RawTurn], readings: list[Label | None], keys: list[str | N
     Titles and honorifics come from the host's introduction where it names the speaker, else the label."""
     cast = Cast()
     by_name = {fold(o.name): o for o in introduced}
+    # Where the conference opens: the first turn of a host or an official (a site narrating before it).
+    opened = next((i for i, k in enumerate(keys) if k and speakers[k].role in ("host", "official")), len(turns))
     for index, (turn, reading, key) in enumerate(zip(turns, readings, keys, strict=True)):
         marker = turn.marker
         if key is None or marker is None:
@@ -830,7 +846,7 @@ def _cast(turns: list[RawTurn], readings: list[Label | None], keys: list[str | N
         speaker = speakers[key]
         role = speaker.role or "unknown"
         if role == "journalist" and reading and reading.outlet:
-            if not re.search(r"[？?]", bodies[index]) and not REPORTER_WORDS.search(marker.label):
+            if index < opened and not re.search(r"[？?]", bodies[index]) and not REPORTER_WORDS.search(marker.label):
                 # A site that narrates a live text in its own name (中國網：…会场已经坐满了记者。) asks nothing.
                 cast.speaker_of_turn.append(cast.participant(f"{key}:narrator", label=marker.label, role="unknown"))
             else:
@@ -899,9 +915,6 @@ class GeneralLayout(Layout):
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
         return identify(text, turns, text[preamble[0]:preamble[1]], heading, self)
-
-    def claims(self, text: str) -> bool:
-        return self.claim is not None and self.claim.search(fold(text)) is not None
 
 
 GENERAL = GeneralLayout(name="general", marker=re.compile(r"(?!)"))  # its labels are read by `read`, not one pattern
