@@ -260,3 +260,22 @@ def test_foreign_ministry_pages_without_their_profile() -> None:
     assert exact == ["en-2018-06-22-t1571009", "en-2019-08-12-t1688119", "en-2019-09-04-t1694560",
                      "en-2020-06-02-t1785090", "zh-2014-09-10", "zh-2016-11-30-t1420568", "zh-2016-12-03-t1421084",
                      "zh-2019-07-12-t1680700", "zh-2019-09-04-t1694495", "zh-2020-05-26-t1782879"]
+
+
+def test_a_live_blog_newest_first_reads_as_the_conference_went() -> None:
+    """The page above as a live blog, each entry stamped, printed oldest first and newest first: the same
+    roles and kinds; the follow-up (追问) follows the exchange before it in time, which stands below it."""
+    labels = ("主持人：", "【主持人】", "张三：", "泰安广播电视台记者：", "市教育局副局长李四：", "齐鲁晚报记者追问：")
+    entries: list[list[str]] = []
+    for line in PAGE.replace("齐鲁晚报记者：", "齐鲁晚报记者追问：").split("\n")[2:]:
+        if line.startswith(labels):
+            entries.append([line.replace("【主持人】", "主持人：")])
+        else:
+            entries[-1].append(line)
+    stamped = [[f"[10:{i:02d}] {entry[0]}", *entry[1:]] for i, entry in enumerate(entries)]
+    oldest_first = bp.parse("\n".join(line for entry in stamped for line in entry))
+    newest_first = bp.parse("\n".join(line for entry in reversed(stamped) for line in entry))
+    assert [(t.label, t.role, t.kind) for t in newest_first.turns][::-1] == [
+        (t.label, t.role, t.kind) for t in oldest_first.turns]
+    assert [(x.id, x.question_turn_ids, x.answer_turn_ids, x.follows) for x in newest_first.exchanges] == [
+        ("q1", ["t3"], ["t2"], "q2"), ("q2", ["t5"], ["t4"], None)]

@@ -17,7 +17,7 @@ class Pairing:
 
     questions: list[int]
     answers: list[int] = field(default_factory=list)
-    follow_up: bool = False
+    follows: Pairing | None = None  # the exchange a follow-up (追问, Follow-up) follows
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _in_order(roles: list[Role], facts: Sequence[TurnFacts]) -> tuple[list[TurnK
                 pairings[-1].questions.append(index)
             else:
                 kinds.append("question")
-                pairings.append(Pairing([index], follow_up=fact.follow_up and bool(pairings)))
+                pairings.append(Pairing([index], follows=pairings[-1] if fact.follow_up and pairings else None))
                 open_exchange, in_dialogue = True, False
         else:
             kinds.append("other")

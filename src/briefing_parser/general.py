@@ -675,12 +675,15 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None,
         if key and speakers[key].role == "host" and speakers[key].name is None and who \
                 and (named := split_name(who))[0]:
             speakers[key].name, speakers[key].title = named  # 主持人:福建省委宣传部对外新闻处处长柯宜达 …
-    _by_order(keys, speakers, bodies)
+    # The order the conference took: a live blog printed newest first is read from its end.
+    order = list(range(len(turns)))[::-1] if descending(turns) else list(range(len(turns)))
+    spoken = [keys[i] for i in order]
+    _by_order(spoken, speakers, [bodies[i] for i in order])
     asks = [False] * len(turns)  # askers the page does not name as reporters: their turns run up to an official's
-    for i in range(len(turns) - 2, -1, -1):
-        asker, following = keys[i], keys[i + 1]
-        asks[i] = asker is not None and speakers[asker].role in (None, "unknown") and (
-            asks[i + 1] or (following is not None and speakers[following].role == "official"))
+    for position in range(len(order) - 2, -1, -1):
+        asker, following = spoken[position], spoken[position + 1]
+        asks[order[position]] = asker is not None and speakers[asker].role in (None, "unknown") and (
+            asks[order[position + 1]] or (following is not None and speakers[following].role == "official"))
     introduced = roster(context, [t.marker.label for t in turns if t.marker])
     header_list = listed(lead)
     introduced += [o for o in header_list if all(fold(o.name) != fold(i.name) for i in introduced)]

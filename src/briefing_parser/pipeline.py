@@ -312,6 +312,7 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
 def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], spans: list[Range],
                cast: Cast | None) -> list[dict[str, Any]]:
     """The exchanges as dicts: their turns, the asking outlet, the exchange they follow, a question's parts."""
+    number = {id(pairing): n for n, pairing in enumerate(pairings, 1)}  # the exchange's id, q1, q2, …
     return [
         {
             "id": f"q{n}",
@@ -319,7 +320,7 @@ def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], 
             "answer_turn_ids": [turns[i]["id"] for i in pairing.answers],
             "outlet_id": cast.outlet_of(cast.speaker_of_turn[pairing.questions[0]]) if cast and pairing.questions
                          else None,
-            "follows": f"q{n - 1}" if pairing.follow_up and n > 1 else None,
+            "follows": f"q{number[id(pairing.follows)]}" if pairing.follows else None,
             "parts": question_parts(text, spans[pairing.questions[0]],
                                     [spans[i] for i in pairing.answers]) if pairing.questions else [],
         }
