@@ -279,3 +279,12 @@ def test_a_live_blog_newest_first_reads_as_the_conference_went() -> None:
         (t.label, t.role, t.kind) for t in oldest_first.turns]
     assert [(x.id, x.question_turn_ids, x.answer_turn_ids, x.follows) for x in newest_first.exchanges] == [
         ("q1", ["t3"], ["t2"], "q2"), ("q2", ["t5"], ["t4"], None)]
+
+
+def test_lines_after_the_last_answer_are_no_words_of_it() -> None:
+    """d14: 责编：徐凤佳 (metadata) and 参与讨论 / 我想说 (the page's tools) follow the last answer."""
+    doc = wild("d14")
+    assert doc.turns[-1].text.endswith("只要不搞“台独”,何必胆战心惊。")
+    kinds = {doc.segment_text(s).strip(): s.kind for s in doc.segments}
+    assert kinds["责编:徐凤佳"] == "header"
+    assert [s.kind for s in doc.segments if "参与讨论" in doc.segment_text(s)] == ["boilerplate"]

@@ -22,7 +22,7 @@ class Pairing:
 
 @dataclass(frozen=True)
 class TurnFacts:
-    """What the labels say about one turn beyond its role (all False for the timestamp layout)."""
+    """What a turn's label and words say beyond its role (the label facts are the Foreign Ministry's)."""
 
     follow_up: bool = False  # 追问, Follow-up
     reply: bool = False  # 记者解释：…, Journalist adds: … — never a question

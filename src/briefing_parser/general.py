@@ -57,7 +57,8 @@ SPACED_LABEL = regex.compile(
     rf"^{SPACE}*(?P<label>[\p{{Han}}、（）()]{{2,40}}{SPACE}+\p{{Han}}{{2,3}}){SPACE}+(?=\S)", regex.MULTILINE)
 # Inside a line: after a sentence (…进行提问。商务部新闻发言人 何咏前:关于这个问题…; a page that lost its line
 # ends: …鞠躬尽瘁、不辱使命。 王超: 非常感谢李总理…), after the colon that opens the transcript
-# (以下为文字实录:周学东:各位…), or after a stamp glued to it (…发布会。2018-10-29 15:30续梅: 今天…).
+# (以下为文字实录:周学东:各位…), or after a stamp glued to it (…发布会。2018-10-29 15:30续梅: 今天…), which
+# closes the entry before it.
 _GLUED_STAMP = rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{SPACE}*{_CLOCK}{SPACE}*"
 INLINE_LABEL = regex.compile(
     rf"(?:(?<=[。！？!?]{SPACE}*)|(?<=(?:实录|實錄|如下){COLON})|(?<=[。！？!?]{SPACE}*(?P<stamp>{_GLUED_STAMP})))"
@@ -635,7 +636,7 @@ class _Page:
     """What the page says of its speakers outside their turns: the context (heading, lead, first turns), its
     folded forms, the hosts that a header names, and what the office's profile knows."""
 
-    context: str
+    context: Context
     lead: str  # folded
     heading: str  # folded
     hosts: frozenset[str]
@@ -663,7 +664,8 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None,
     keys = [_speaker_key(t, r) for t, r in zip(turns, readings, strict=True)]
     context = "\n".join([heading or "", lead, *bodies[:3]])
     hosts = {fold(m.group(1)) for m in HOST_NAMED_IN_HEADER.finditer(fold(lead))}
-    page = _Page(context, fold(lead), fold(heading or ""), frozenset(hosts | (office.hosts if office else set())),
+    page = _Page(Context.of(context), fold(lead), fold(heading or ""),
+                 frozenset(hosts | (office.hosts if office else set())),
                  office.spokespersons if office else frozenset(), office)
     speakers: dict[str, _Speaker] = {}
     for reading, key in zip(readings, keys, strict=True):
@@ -739,9 +741,9 @@ def _explain(reading: Label | None, page: _Page) -> _Speaker:
     elif name and reading.role != "journalist" and name in page.hosts:
         speaker.role = "host"  # the header names the host: 主持人: 胡强强 …
     elif speaker.role in ("official", "host") and reading.title and not reading.name:
-        speaker.name = context_name(page.context, reading.title)  # 行政長官 is 行政長官梁振英今日…
+        speaker.name = context_name(page.context.text, reading.title)  # 行政長官 is 行政長官梁振英今日…
     elif speaker.role is None and reading.name:
-        speaker.title = context_title(page.context, reading.name)
+        speaker.title = context_title(page.context, reading.name)  # the page's own words on the name
         if speaker.title is not None or regex.search(rf"{regex.escape(name or '')}.{{0,12}}答", page.heading):
             speaker.role = "official"  # 国防部新闻发言人吴谦大校答记者问; 裴金佳答媒體記者問環節
         elif name in page.spokespersons and page.office:
@@ -749,13 +751,27 @@ def _explain(reading: Label | None, page: _Page) -> _Speaker:
     return speaker
 
 
-def context_title(context: str, name: str) -> str | None:
+@dataclass(frozen=True)
+class Context:
+    """Where a page speaks of its speakers (heading, lead, first turns), folded once for every name it is
+    searched for: without pinyin residue (`offsets`: where each character stands in `text`), simplified."""
+
+    text: str
+    folded: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Context:
+        plain, offsets = _without_residue(text)
+        return cls(text, fold(plain), offsets)
+
+
+def context_title(where: Context, name: str) -> str | None:
     """The title that the page writes right before a name, as written (where it names the person more than
     once, the one after a lead-in word such as 请 or 由, then the longest): 邀请到国家统计局新闻发言人付凌晖,
     由國(guó)臺(tái)辦新聞局副局長(zhǎng)、新聞發(fā)言人安峰山主持, Premier Li Keqiang; or after an English name: Xing
     Huina, deputy director general of …"""
-    plain, offsets = _without_residue(context)
-    folded = fold(plain)
+    context, folded, offsets = where.text, where.folded, where.offsets
     best: tuple[bool, int, str] | None = None  # (after a lead-in word, length, title): the greatest wins
     for match in regex.finditer(rf"([\p{{Han}}、《》]{{2,40}}?){SPACE}*{regex.escape(fold(name))}", folded):
         start, end = match.span(1)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import collect
 from .schema import Role, TurnKind
 
-if TYPE_CHECKING:  # the stages import this module: layouts call them, they never call layouts back
+if TYPE_CHECKING:  # the stages import this module for `Layout`; the hooks import the stages when they run
     from .classify import TurnFacts
     from .html import Page
     from .segment import Marker, Range, RawTurn, Reading

@@ -85,7 +85,9 @@ HEADER_SIGNS = (re.compile(r"[>＞›»→\d来作浏阅点字直实]+"), TITLE_
 # Site footers: Powered by … All rights reserved.  鲁ICP备14011259号  版权所有  技术支持:…
 FOOTER = re.compile(
     r"Powered by|All rights reserved|Copyright|©|版权所有|ICP备|ICP证|公网安备|技术支持\s*[:：]|主办单位|"
-    r"承办单位|网站标识码|网站地图|联系我们|关于我们|建议使用.*浏览器|分辨率",
+    r"承办单位|网站标识码|网站地图|联系我们|关于我们|建议使用.*浏览器|分辨率"
+    # the page's own tools after the text: 参与讨论 / 我想说, 【打印】【关闭】, 分享到：
+    r"|^\s*(?:参与讨论|我想说|发表评论|我要评论|分享到[:：]?|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\])",
     re.I,
 )
 

@@ -270,7 +270,10 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
     spans = [strip_span(text, t.body) for t in cut.raw]
     images = collect.images_in(text, [*spans, *header.stray], page.images)
     phones = [p for span in spans for p in collect.phones(text, span[0], span[1], meta.area)]
-    turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps, meta.published)
+    # Stamps printed after an entry and metadata lines the layout read (责任编辑：… under the last answer) are
+    # no turn's words.
+    turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps + cut.reading.header,
+                   meta.published)
     stray = header.stray
     if not cut.raw and text[page.content[0]:page.content[1]].strip():
         turns, stray = [_whole_text_turn(text, page.content)], []
@@ -366,7 +369,8 @@ def _choose_layout(page: Page, options: ParseOptions,
 
     The forced layout; else the profile whose markers the page has most, where the page is that site's;
     else the site that the heading or the navigation names; else the general layout (as the office that
-    the page's opening names), where it reads any labels."""
+    the page's opening names), where it reads any labels; else what detection found, if anything (a
+    profile's markers on a page that is not the site's, which no other layout reads)."""
     if options.layout:
         forced = next((o for o in (GENERAL, *OFFICES) if o.name == options.layout), None) or layout_registry.get(
             options.layout)
@@ -401,12 +405,12 @@ def _runs(text: str, spans: list[Range]) -> list[Range]:
 
 
 def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Role], kinds: list[TurnKind],
-           cast: Cast | None, images: list[PageImage], stamps: list[Range],
+           cast: Cast | None, images: list[PageImage], holes: list[Range],
            published: date | None) -> list[dict[str, Any]]:
-    """The turns as dicts with the fields of `Turn` (validated with the whole Briefing); image names and
-    stamps printed after an entry are not its words."""
+    """The turns as dicts with the fields of `Turn` (validated with the whole Briefing); image names and the
+    `holes` (stamps, metadata lines) are not their words."""
     turns = []
-    holes = sorted([img.span for img in images] + stamps)
+    holes = sorted([img.span for img in images] + holes)
     hole_starts = [start for start, _ in holes]
     for index, (raw, span) in enumerate(zip(raw_turns, spans, strict=True)):
         marker = raw.marker
