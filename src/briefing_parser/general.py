@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 
 import regex
 
@@ -20,10 +19,8 @@ from .html import Page
 from .layouts import SPACE, Layout, followed, line_start, line_starts
 from .lexicon import fold
 from .schema import Role
-from .segment import Marker, RawTurn, Reading, descending
+from .segment import Marker, Range, RawTurn, Reading, descending
 from .speakers import Cast, Official, roster
-
-Range = tuple[int, int]
 
 # --- Label forms -------------------------------------------------------------------------------------
 
@@ -397,11 +394,18 @@ def _metadata_lines(text: str, at: int, end: int) -> list[Range]:
     while found[-1][1] < end:
         gap = BLANK_LINES.match(text, found[-1][1])
         following = _line(text, gap.end() if gap else found[-1][1] + 1)
-        words = text[following[0]:following[1]].split()
-        if not (1 < len(words) <= 4 and is_name("".join(words[:-1])) and is_title(fold(words[-1]))):
+        if _list_entry(text[following[0]:following[1]]) is None:
             break
         found.append(following)
     return found
+
+
+def _list_entry(value: str) -> tuple[str, str] | None:
+    """A header list's line as name and title: 许  伟   云南省卫生健康委副主任 → 许伟, 云南省卫生健康委副主任."""
+    words = value.split()
+    if 1 < len(words) <= 4 and is_name("".join(words[:-1])) and is_title(fold(words[-1])):
+        return "".join(words[:-1]), words[-1]
+    return None
 
 
 def _is_headline(text: str, line: Range, words: int, content: Range, printed: Counter[str]) -> bool:
@@ -696,11 +700,10 @@ def identify(text: str, turns: list[RawTurn], lead: str, heading: str | None,
     return cast, _facts(turns, bodies, cast, asks, page)
 
 
-# A header line that lists the officials (发布人:国防部新闻局局长、国防部新闻发言人吴谦大校,
-# 嘉  宾: 毛群安   全国爱卫办副主任), and the lines of its list below it (许  伟   云南省卫生健康委副主任).
+# A header line that lists the officials: 发布人:国防部新闻局局长、国防部新闻发言人吴谦大校,
+# 嘉  宾: 毛群安   全国爱卫办副主任 (the lines of its list below it are `_list_entry`s).
 LISTING = regex.compile(rf"^{SPACE}*(?:发布人|發布人|嘉{SPACE}*宾|嘉{SPACE}*賓|发言人|發言人){SPACE}*{COLON}{SPACE}*"
-                        rf"(?P<item>\S.*)$(?P<more>(?:\n(?:{SPACE}*\n)*{SPACE}*\p{{Han}}{{1,3}}(?:{SPACE}{{1,3}}\p{{Han}}{{1,2}})?{SPACE}{{2,}}\S+{SPACE}*$)*)",
-                        regex.MULTILINE)
+                        rf"(?P<item>\S.*)$", regex.MULTILINE)
 RANK = re.compile(r"(?:大校|上校|中校|少将|中将|先生|女士|同志)$")
 
 
@@ -708,16 +711,21 @@ def listed(lead: str) -> list[Official]:
     """The officials of a header list, each with the title written beside the name."""
     found = []
     for match in LISTING.finditer(lead):
-        for item in [match.group("item"), *match.group("more").split("\n")]:
-            words = item.split()
-            name: str | None
-            title: str | None
-            if len(words) > 1 and is_name("".join(words[:-1])):  # 毛群安   全国爱卫办副主任
-                name, title = "".join(words[:-1]), words[-1]
-            else:
-                name, title = split_name(RANK.sub("", item.strip()))  # 国防部新闻发言人张晓刚大校
-            if name and title:
-                found.append(Official(name, title, None, None))
+        item = match.group("item")
+        entries: list[tuple[str | None, str | None]] = [
+            _list_entry(item) or split_name(RANK.sub("", item.strip()))]  # 国防部新闻发言人张晓刚大校
+        pos = match.end()
+        while pos < len(lead):  # the list's lines below, blank lines between them
+            end = lead.find("\n", pos + 1)
+            end = len(lead) if end < 0 else end
+            line, pos = lead[pos:end].strip(), end
+            if not line:
+                continue
+            entry = _list_entry(line)
+            if entry is None:
+                break
+            entries.append(entry)
+        found += [Official(name, title, None, None) for name, title in entries if name and title]
     return found
 
 
@@ -834,7 +842,7 @@ NAMED_TITLE = regex.compile(rf"(?:{lexicon.TITLE_WORD.pattern})\p{{Han}}{{2,3}}�
 def _by_order(keys: list[str | None], speakers: dict[str, _Speaker], bodies: list[str]) -> None:
     """Roles from the order of turns: who speaks after a reporter's question answers it (an official); who
     introduces the others or ends the conference, and never answers, hosts it."""
-    answering = {key for before, key in itertools.pairwise(keys)
+    answering = {key for before, key in pairwise(keys)
                  if before and key and speakers[before].role == "journalist" and speakers[key].role != "journalist"}
     first_question = next((i for i, k in enumerate(keys) if k and speakers[k].role == "journalist"), len(keys))
     hosting = {key for index, key in enumerate(keys)

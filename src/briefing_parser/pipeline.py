@@ -7,7 +7,7 @@ import logging
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -197,8 +197,7 @@ def find_turns(page: Page, options: ParseOptions, diagnostics: list[Diagnostic])
     elif layout is None and text.strip():
         diagnostics.append(diagnostic(
             "layout.unknown", "no speaker labels of any form were found; the text is kept as one turn"))
-    return Cut(layout, Reading(markers, reading.stamps, reading.header, reading.count), preamble, raw, footer,
-               speaker, names)
+    return Cut(layout, replace(reading, markers=markers), preamble, raw, footer, speaker, names)
 
 
 @dataclass
