@@ -13,7 +13,7 @@ from . import collect
 from .classify import TurnFacts
 from .html import Page
 from .layouts import SPACE, Cue, LabelReading, Layout, casefolded, followed, line_start, register, strip_span
-from .segment import Marker, Range, RawTurn, lines, question_reader
+from .segment import Marker, Range, RawTurn, lines, merged, question_reader
 from .speakers import Cast, cast_by_labels
 
 # Spokespersons 2013-2020, for pages whose heading does not name one (text bodies, dialogue turns such as
@@ -242,10 +242,8 @@ def _turn_lines(text: str, content: Range, marker: Marker, following: Marker | N
 
 def _with_answers(markers: list[Marker], starts: list[int]) -> list[Marker]:
     """The markers with an unlabelled answer marker added at each start."""
-    if not starts:
-        return markers
     added = [Marker(span=(at, at), label="", label_span=(at, at), role="official", kind="answer") for at in starts]
-    return sorted([*markers, *added], key=lambda m: m.span[0])
+    return merged(markers, added)
 
 
 def split_inline_answers(text: str, content: Range, markers: list[Marker], photos: frozenset[Range],

@@ -19,7 +19,7 @@ from .html import Page
 from .layouts import SPACE, Layout, followed, line_start, line_starts
 from .lexicon import fold
 from .schema import Role
-from .segment import Marker, Range, RawTurn, Reading, descending
+from .segment import Marker, Range, RawTurn, Reading, descending, merged
 from .speakers import Cast, Official, roster
 
 # --- Label forms -------------------------------------------------------------------------------------
@@ -564,7 +564,7 @@ def _with_narrated(text: str, span: Range, markers: list[Marker]) -> list[Marker
         reading = read_label(who)
         if match.start() not in taken and reading is not None and reading.role == "official":
             added.append(Marker(span=match.span(), label="", label_span=(match.end(), match.end()), role="official"))
-    return sorted([*markers, *added], key=lambda m: m.span[0]) if added else markers
+    return merged(markers, added)
 
 
 def _with_named_host(text: str, marker: Marker) -> Marker:
@@ -591,7 +591,7 @@ def _timed(text: str, content: Range, markers: list[Marker], stamps: list[Range]
         taken = {line_start(text, m.span[0]) for m in markers}
         unlabelled = [Marker(match.span(), "", (match.end(), match.end()), *_date_and_time(match.group("stamp")))
                       for match in STAMP_BEFORE.finditer(text, content[0], content[1]) if match.start() not in taken]
-        return sorted([*markers, *unlabelled], key=lambda m: m.span[0])
+        return merged(markers, unlabelled)
     for match in STAMP_AFTER.finditer(text, markers[0].span[0], content[1]):
         if match.group("bare") and text[line_start(text, match.start()):match.start()].strip():
             continue  # …增长4.8% 10:00 are words; [10:07] or a line of its own is a stamp

@@ -49,6 +49,11 @@ class RawTurn:
     body: Range  # from the end of the marker to the start of the next, white space included
 
 
+def merged(markers: list[Marker], added: list[Marker]) -> list[Marker]:
+    """Markers with others added, in text order (the markers as they are when none is added)."""
+    return sorted([*markers, *added], key=lambda m: m.span[0]) if added else markers
+
+
 def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = frozenset(),
              matches: Iterable[re.Match[str]] | None = None) -> list[Marker]:
     """Every marker of `layout` that opens a line inside the content region: labels the layout's
