@@ -6,6 +6,7 @@ import json
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,3 +225,36 @@ def test_strict_mode_passes_on_the_reference_page() -> None:
 def test_wrong_argument_type_raises() -> None:
     with pytest.raises(TypeError):
         bp.parse(12345)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parse_leaves_the_garbage_collector_as_it_found_it(enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse() pauses the cyclic collector (its cost grew faster than the page) and restores the caller's setting."""
+    import gc
+
+    from briefing_parser import pipeline
+
+    paused = []
+    original = pipeline.build
+
+    def build(data: bytes | str, **kwargs: Any) -> bp.Briefing:
+        paused.append(not gc.isenabled())
+        return original(data, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build", build)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        doc = bp.parse(SEED_TXT)
+        assert (paused, gc.isenabled()) == ([True], enabled)
+    finally:
+        gc.enable() if was else gc.disable()
+    assert [t.label for t in doc.turns][:2] == ["主持人", "杨建全"]
+
+
+def test_same_page_twice_as_equal_texts() -> None:
+    """An equal text of the page before (the same page again, another object) reads the same."""
+    text = SEED_TXT.read_text(encoding="utf-8")
+    first, second = bp.parse(text), bp.parse("".join(list(text)))
+    assert first.model_dump(exclude={"source"}) == second.model_dump(exclude={"source"})
+    assert len(second.turns) == 9

@@ -6,7 +6,6 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -93,14 +92,8 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)
     images: list[PageImage] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (diagnostic code, message)
-    # What finds the bold ranges, kept until a layout with bold questions asks for `emphasis`: most
-    # layouts never read it.
-    emphasis_source: Callable[[], list[tuple[int, int]]] | None = field(default=None, repr=False, compare=False)
-
-    @cached_property
-    def emphasis(self) -> list[tuple[int, int]]:
-        """Ranges of bold text (`<b>`, `<strong>`) in the transcript container, in text order."""
-        return self.emphasis_source() if self.emphasis_source is not None else []
+    # Ranges of bold text (`<b>`, `<strong>`) in the transcript container, in text order.
+    emphasis: list[tuple[int, int]] = field(default_factory=list)
 
 
 def normalize_text(text: str) -> str:
@@ -137,10 +130,9 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     # Lexbor's own text content (the same text nodes, copied once) costs half of selectolax's `text()`.
     text, content, spans = render_marked(body.text_lexbor(), [img.filename for img in images])
     placed = [PageImage(img.filename, img.src, img.alt, span) for img, span in zip(images, spans, strict=True)]
-    # The tree stays alive with the container until then (or until the page is dropped).
-    emphasis_source = partial(find_emphasis, text, content[0], container) if container is not body else None
-    page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed,
-                emphasis_source=emphasis_source)
+    # Found now, so the tree (four times the page's size) is freed before the page is segmented.
+    emphasis = find_emphasis(text, content[0], container) if container is not body else []
+    page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed, emphasis=emphasis)
     if flattened:
         page.problems.append(("extract.deep_nesting", f"{flattened} run(s) of 256+ nested tags were flattened"))
     return page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -285,12 +286,27 @@ def _read_markers(layout: Layout, text: str, content: tuple[int, int],
 LINE_END = re.compile("\n")
 
 
-@lru_cache(maxsize=1)
+class _LastText(threading.local):
+    """The last text whose line starts were asked for, and those starts (one per thread)."""
+
+    text: str | None = None
+    starts: tuple[int, ...] = ()
+
+
+_LAST_TEXT = _LastText()
+
+
 def line_starts(text: str) -> tuple[int, ...]:
-    """Where each line of the text starts: 0 and after every line end. Cached for one text: the
+    """Where each line of the text starts: 0 and after every line end. Kept for the last text: the
     stages of a page all ask about its text (detection's four marker passes, then cues and closing
-    lines), and a cache of one keeps no earlier page (a 50 MB one) alive."""
-    return (0, *(match.end() for match in LINE_END.finditer(text)))
+    lines), and a cache of one keeps no earlier page (a 50 MB one) alive. Known by identity, not by
+    equality: an equal text of the page before (the same page again) would cost a comparison of
+    the whole text on every call."""
+    last = _LAST_TEXT
+    if last.text is not text:
+        last.starts = (0, *(match.end() for match in LINE_END.finditer(text)))
+        last.text = text
+    return last.starts
 
 
 def line_start(text: str, at: int) -> int:
