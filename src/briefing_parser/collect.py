@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -30,6 +31,11 @@ IMAGE_NAME = regex.compile(
 # from every letter, its open-ended name part makes long words quadratic).
 IMAGE_EXTENSION = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp|tiff?)(?![\w.])", re.IGNORECASE)
 LONGEST_IMAGE_NAME = 160
+# The characters an image name is made of (IMAGE_NAME's), matched backwards from its extension:
+# `W020190102611867770996` before `.jpg`.
+NAME_CHARS_BEFORE = regex.compile(r"[\w\-.()]*", regex.REVERSE)
+# A part of text can hold an image name only where one of these stands: `.jpg` in 微信图片_20230331121901.jpg.
+IMAGE_EXTENSION_SIGN = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp|tif)", re.IGNORECASE)
 # WeChat names carry the capture time, with an optional counter: 微信图片_20230331121901(5).jpg
 WECHAT_TIME = re.compile(r"(?:微信图片|mmexport|IMG|wx_camera)_?(\d{14})", re.I)
 
@@ -46,8 +52,9 @@ PHONE = re.compile(
     r")(?![\dA-Za-z])"
 )
 # Every number above holds a run of five digits: a page (or turn) without one has no number, and
-# this search is far cheaper than PHONE, whose leading look-behind is tried at every offset.
-DIGIT_RUN = re.compile(r"\d{5}")
+# this search is far cheaper than PHONE, whose leading look-behind is tried at every offset. (`regex`
+# scans for a repeated class several times faster than `re`, which tries it at every offset.)
+DIGIT_RUN = regex.compile(r"\d{5}")
 # The most a number holds before its first five-digit run: `+86 053` in +86 0538 6991152 (9), so
 # the search for numbers can start that far before the first run rather than at the span's start.
 PHONE_LEAD = 9
@@ -133,7 +140,7 @@ def images_in(text: str, spans: list[tuple[int, int]], known: list[PageImage]) -
     """Images placed by extraction plus image file names written in the text, in text order."""
     found = list(known)
     taken = {img.span for img in known}
-    for start, end in spans:
+    for start, end in holding(spans, signs(IMAGE_EXTENSION_SIGN, text, spans)):
         for name_span in image_names(text, start, end):
             if name_span not in taken:
                 found.append(PageImage(text[name_span[0]:name_span[1]], None, None, name_span))
@@ -148,11 +155,28 @@ def image_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for extension in IMAGE_EXTENSION.finditer(text, start, end):
         if extension.end() <= pos:
             continue
-        match = IMAGE_NAME.search(text, max(pos, extension.start() - LONGEST_IMAGE_NAME), extension.end())
+        # A name is made of name characters only: it starts no earlier than the run of them that ends at the
+        # extension (on a line of its own, the file name), which spares the search the offsets before.
+        window = max(pos, extension.start() - LONGEST_IMAGE_NAME)
+        run = NAME_CHARS_BEFORE.match(text, window, extension.start())
+        match = IMAGE_NAME.search(text, run.start() if run else window, extension.end())
         if match is not None:
             spans.append(match.span())
             pos = match.end()
     return spans
+
+
+def signs(pattern: re.Pattern[str] | regex.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Where `pattern` matches in the text the spans cover, found in one pass (and not one per span)."""
+    if not spans:
+        return []
+    return [match.start() for match in pattern.finditer(text, min(s for s, _ in spans), max(e for _, e in spans))]
+
+
+def holding(spans: list[tuple[int, int]], starts: list[int], lead: int = 0) -> list[tuple[int, int]]:
+    """The spans in which a sign starts (or up to `lead` characters before them, where a sign may
+    begin before the span)."""
+    return [(s, e) for s, e in spans if bisect_left(starts, s - lead) < bisect_left(starts, e)]
 
 
 def captured_at(filename: str) -> datetime | None:
@@ -235,6 +259,13 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 def _full_city(name: str, codes: dict[str, str]) -> str:
     return name if name.endswith("市") or f"{name}市" not in codes else f"{name}市"
+
+
+def phones_in(text: str, spans: list[tuple[int, int]], area_code: str | None) -> list[FoundPhone]:
+    """Phone numbers in each span, in order; only spans with a five-digit run are searched (a run that
+    starts inside a span starts at most four characters after a match of the one pass over them all)."""
+    runs = signs(DIGIT_RUN, text, spans)
+    return [p for start, end in holding(spans, runs, lead=len("1234")) for p in phones(text, start, end, area_code)]
 
 
 def phones(text: str, start: int, end: int, area_code: str | None) -> list[FoundPhone]:

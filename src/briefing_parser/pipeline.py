@@ -40,12 +40,11 @@ from .speakers import Cast
 
 log = logging.getLogger(__name__)
 
-# Han (U+4E00–U+9FFF) and Latin letters are counted on UTF-8 bytes, where C-level `bytes.translate`
-# deletes what is not counted (cheaper than a character-class regex over the text). In UTF-8 a
-# character of U+5000–U+9FFF starts with a byte E5–E9, one of U+4E00–U+4FFF with E4 then B8–BF.
+# Han (U+4E00–U+9FFF) and Latin letters are counted by C-level `bytes.translate`, which deletes what is
+# not counted (cheaper than a character-class regex over the text): Han on the high bytes of the text as
+# UTF-16 (4E–9F), Latin letters on its ASCII characters.
 NOT_LATIN_BYTES = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
-NOT_HAN_LEAD_BYTES = bytes(b for b in range(256) if not 0xE5 <= b <= 0xE9)
-HAN_E4_PAIRS = tuple(bytes((0xE4, second)) for second in range(0xB8, 0xC0))  # counted at memory speed
+NOT_HAN_HIGH_BYTES = bytes(b for b in range(256) if not 0x4E <= b <= 0x9F)
 
 
 @dataclass(frozen=True)
@@ -327,7 +326,7 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
     text = page.text
     spans = [strip_span(text, t.body) for t in cut.raw]
     images = collect.images_in(text, [*spans, *header.stray], page.images)
-    phones = [p for span in spans for p in collect.phones(text, span[0], span[1], meta.area)]
+    phones = collect.phones_in(text, spans, meta.area)
     # Stamps printed after an entry and metadata lines the layout read (责任编辑：… under the last answer) are
     # no turn's words.
     turns = _turns(text, cut.raw, spans, roles, kinds, cast, images, cut.reading.stamps + cut.reading.header,
@@ -550,9 +549,9 @@ def _metadata(page: Page, header: list[str]) -> Metadata:
 
 
 def _language(text: str) -> str | None:
-    sample = text[:4000].encode("utf-8", "surrogatepass")
-    han = len(sample.translate(None, NOT_HAN_LEAD_BYTES)) + sum(sample.count(pair) for pair in HAN_E4_PAIRS)
-    latin = len(sample.translate(None, NOT_LATIN_BYTES))
+    sample = text[:4000]
+    han = len(sample.encode("utf-16-le", "surrogatepass")[1::2].translate(None, NOT_HAN_HIGH_BYTES))
+    latin = len(sample.encode("ascii", "ignore").translate(None, NOT_LATIN_BYTES))
     if not han and not latin:
         return None
     return "zh" if han * 2 >= latin else "en"

@@ -229,6 +229,10 @@ def cast_by_labels(layout: Layout, text: str, turns: list[RawTurn], speaker: str
 def facts(text: str, turns: list[RawTurn], found: Cast, layout: Layout) -> list[TurnFacts]:
     """What each turn's label or cue (and its first and last words) says beyond its role."""
     result = []
+    roles = [found.turn_role(index) for index in range(len(turns))]
+    # A greeting counts in a host's turn, and in an official's only where a host speaks too (it opens the
+    # conference before the host's next turn, classify); a farewell in a host's: other turns are not searched.
+    greeters = ("host", "official") if "host" in roles else ()
     for index, raw in enumerate(turns):
         marker = raw.marker
         reading = found.readings[index] if index < len(found.readings) else None
@@ -236,6 +240,7 @@ def facts(text: str, turns: list[RawTurn], found: Cast, layout: Layout) -> list[
         start, end = raw.body
         while end > start and text[end - 1].isspace():  # the body's end, without copying it
             end -= 1
+        role = roles[index]
         result.append(TurnFacts(
             follow_up=reading.follow_up if reading else label in layout.follow_up_labels,
             reply=bool(reading and reading.reply),
@@ -244,7 +249,7 @@ def facts(text: str, turns: list[RawTurn], found: Cast, layout: Layout) -> list[
             named=bool(reading and reading.name),
             soft=label in layout.soft_labels,
             asks_back=end > start and text[end - 1] in "？?",
-            greets=lexicon.GREETS.search(text, start, min(end, start + 200)) is not None,
-            closes=lexicon.CLOSES.search(text, max(start, end - 120), end) is not None,
+            greets=role in greeters and lexicon.GREETS.search(text, start, min(end, start + 200)) is not None,
+            closes=role == "host" and lexicon.CLOSES.search(text, max(start, end - 120), end) is not None,
         ))
     return result
