@@ -76,7 +76,6 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     # The document is validated once at the end; a few diagnostics and participants are built as models.
     "model": [("briefing_parser.pipeline", "to_briefing"), ("briefing_parser.errors", "Diagnostic"),
               ("briefing_parser.errors", "Span"),
-              *[("briefing_parser.speakers", name) for name in ("Participant", "Outlet")],
               *[("briefing_parser.classify", name) for name in ("QuestionPart", "Span")]],
 }
 

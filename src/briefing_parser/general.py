@@ -899,7 +899,7 @@ def _facts(turns: list[RawTurn], bodies: list[str], cast: Cast, asks: list[bool]
     """What each turn's words say beyond its speaker's role: a greeting, a closing, an answer to a question
     the page does not show; read in the order the conference took (a live blog newest first, backwards)."""
     roles = [cast.turn_role(i) for i in range(len(turns))]
-    names = {p.id: p.name for p in cast.participants}
+    names = {p["id"]: p.get("name") for p in cast.participants}
     order = range(len(turns) - 1, -1, -1) if descending(turns) else range(len(turns))
     first_question = next((i for i in order if roles[i] == "journalist" or asks[i]), None)
     facts: dict[int, TurnFacts] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -12,7 +13,7 @@ from . import lexicon
 from .classify import TurnFacts
 from .errors import diagnostic
 from .layouts import LabelReading, Layout
-from .schema import Diagnostic, Outlet, Participant, Role
+from .schema import Diagnostic, Role
 from .segment import Range, RawTurn
 
 # A personal name: 2-4 Han characters (杨建全, 柳斌), or a capitalized English name (Zhao Lijian).
@@ -38,8 +39,9 @@ class Official:
 class Cast:
     """The outcome of identification: participants, outlets, and each turn's speaker."""
 
-    participants: list[Participant] = field(default_factory=list)
-    outlets: list[Outlet] = field(default_factory=list)
+    # As dicts of the models' fields, validated with the whole document (`Participant`, `Outlet`).
+    participants: list[dict[str, Any]] = field(default_factory=list)
+    outlets: list[dict[str, Any]] = field(default_factory=list)
     speaker_of_turn: list[str | None] = field(default_factory=list)  # participant id per raw turn
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # What the layout's label rules said of each raw turn (None: no rule applied).
@@ -48,14 +50,14 @@ class Cast:
     role_of_turn: dict[int, Role] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)  # participant key → id
     _outlet_ids: dict[str, str] = field(default_factory=dict)  # outlet key → id
-    _by_id: dict[str, Participant] = field(default_factory=dict)
+    _by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     first_turn: dict[str, int] = field(default_factory=dict)  # participant key → its first turn, where kept
 
     def participant(self, key: str, **fields: object) -> str:
         """The id of the participant known by `key` (`outlet:法新社`, `name:杨建全`), made on first use."""
         if key not in self._ids:
             self._ids[key] = f"p{len(self.participants) + 1}"
-            self.participants.append(Participant(id=self._ids[key], **fields))
+            self.participants.append({"id": self._ids[key], **fields})
             self._by_id[self._ids[key]] = self.participants[-1]
         return self._ids[key]
 
@@ -65,8 +67,8 @@ class Cast:
         name = outlet_name(outlet)
         if f"outlet:{name}" not in self._outlet_ids:
             self._outlet_ids[f"outlet:{name}"] = f"o{len(self.outlets) + 1}"
-            self.outlets.append(Outlet(id=self._outlet_ids[f"outlet:{name}"], name=name,
-                                       kind=lexicon.outlet_kind(name) or "other"))
+            self.outlets.append({"id": self._outlet_ids[f"outlet:{name}"], "name": name,
+                                 "kind": lexicon.outlet_kind(name) or "other"})
         key = f"outlet:{name}" + (f":{person}" if person else "")
         return self.participant(key, label=label, role="journalist", name=person,
                                 outlet_id=self._outlet_ids[f"outlet:{name}"])
@@ -79,11 +81,12 @@ class Cast:
 
     def role(self, participant_id: str | None) -> Role:
         """The role of a participant id, `unknown` for None."""
-        return "unknown" if participant_id is None else self._by_id[participant_id].role
+        role: Role = "unknown" if participant_id is None else self._by_id[participant_id]["role"]
+        return role
 
     def outlet_of(self, participant_id: str | None) -> str | None:
         """The outlet id of a participant id (a journalist's), None for None."""
-        return None if participant_id is None else self._by_id[participant_id].outlet_id
+        return None if participant_id is None else self._by_id[participant_id].get("outlet_id")
 
 
 def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
