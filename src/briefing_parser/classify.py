@@ -20,7 +20,7 @@ class Pairing:
     follows: Pairing | None = None  # the exchange a follow-up (追问, Follow-up) follows
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built by the hundred per page, where frozen costs twice
 class TurnFacts:
     """What a turn's label and words say beyond its role (the label facts are the Foreign Ministry's)."""
 

@@ -56,6 +56,8 @@ EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or e
 # Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
 EMPHASIS_TAGS = frozenset({"b", "strong"})
 EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
+EMPHASIS = "b, strong"
+INNER_EMPHASIS = "b b, b strong, strong b, strong strong"  # a bold element inside another
 # Hundreds of opening tags in a row with only white space between them are no page layout but a
 # hazard: HTML5 tree building is quadratic in nesting depth (bench_parse and test_hostile measure it).
 DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
@@ -306,8 +308,14 @@ def find_emphasis(text: str, start: int, container: LexborNode) -> list[tuple[in
     its white space collapsed as rendering does, so each piece is a substring of the rendered text."""
     spans: list[tuple[int, int]] = []
     cursor = start
-    # <b><strong>…</strong></b>: the outer element holds the text already.
-    texts = [node.text() for node in container.css("b, strong") if not _inside_emphasis(node, container)]
+    # <b><strong>…</strong></b>: the outer element holds the text already. The inner ones are found by
+    # one selector (an ancestor walk per element costs more), where the container is not bold or in bold.
+    if container.tag_id in EMPHASIS_TAG_IDS or _inside_emphasis(container, None):
+        outermost = [node for node in container.css(EMPHASIS) if not _inside_emphasis(node, container)]
+    else:
+        inner = {node.mem_id for node in container.css(INNER_EMPHASIS)}
+        outermost = [node for node in container.css(EMPHASIS) if node.mem_id not in inner]
+    texts = [node.text() for node in outermost]
     # Joined at a break mark, which ends a piece as the marks inside do: one collapse and one split
     # for the page rather than one per element (19 on an MFA page).
     for piece in SENTINEL_CHARS.split(collapse_space(SOFT_BREAK.join(texts))):
@@ -323,9 +331,9 @@ def find_emphasis(text: str, start: int, container: LexborNode) -> list[tuple[in
     return spans
 
 
-def _inside_emphasis(node: LexborNode, container: LexborNode) -> bool:
-    """Whether an ancestor below the container is `<b>` or `<strong>` too."""
-    container_id = container.mem_id
+def _inside_emphasis(node: LexborNode, container: LexborNode | None) -> bool:
+    """Whether an ancestor below the container (None: any ancestor) is `<b>` or `<strong>` too."""
+    container_id = container.mem_id if container is not None else None
     parent = node.parent
     while parent is not None and parent.mem_id != container_id:
         if parent.tag_id in EMPHASIS_TAG_IDS:

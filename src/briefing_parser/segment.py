@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicon
 from .layouts import Layout, followed, line_matches, line_start
@@ -15,7 +16,7 @@ from .schema import Role, SegmentKind, TurnKind
 Range = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built by the hundred per page, where frozen costs twice
 class Marker:
     """A turn marker found in the text (`2023-03-31  10:01    杨建全`, `问：`).
 
@@ -41,7 +42,7 @@ class Reading:
     count: int = 0  # labels read, the evidence for the layout
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built by the hundred per page, where frozen costs twice
 class RawTurn:
     """A marker (None for unlabelled text) and the body that runs to the next marker."""
 
@@ -191,6 +192,7 @@ def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     return [line for line in found if line in headers], [line for line in found if line not in headers]
 
 
+@lru_cache(maxsize=4096)  # a site's chrome repeats its lines (menus, section names) on every page
 def is_header(value: str) -> bool:
     """Whether a line describes the page (breadcrumb, dateline, live label, title) rather than belongs to it."""
     return (
