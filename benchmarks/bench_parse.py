@@ -14,9 +14,10 @@ Prints, for each page set, medians over its pages of:
   trafilatura `trafilatura.extract(bytes)` (optional: `pip install -e '.[bench]'`)
 and the ratios parse/floor and trafilatura/parse; the cost of transcripts 10x, 100x and 1000x as
 long (HTML and text) with the exponent of its fit, the peak memory of one parse per input byte,
-the import time of the package, and the general layout's cost on the excerpts of other press
-offices (tests/fixtures/wild). `--baseline REF` also times the code of a git revision on the
-corpus, paired page by page in this process (imported beside it as `briefing_parser_baseline`).
+the regular-expression calls per page, the import time of the package, and the general layout's
+cost on the excerpts of other press offices (tests/fixtures/wild). `--baseline REF` also times the
+code of a git revision on the corpus, paired page by page in this process (imported beside it as
+`briefing_parser_baseline`).
 Timings are interleaved page by page, so the ratios hold even on a loaded machine; absolute
 figures do not.
 """
@@ -39,6 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import regex
 from selectolax.lexbor import LexborHTMLParser
 
 import briefing_parser
@@ -172,6 +174,28 @@ def measure(pages: list[bytes], repeat: int, trafilatura: Any) -> dict[str, list
     return results
 
 
+def regex_calls(pages: list[bytes], parse: Callable[[bytes], Any] = briefing_parser.parse) -> float:
+    """Calls of compiled patterns' methods (search, match, finditer, sub, …) per page, `re` and `regex`,
+    made from Python code (those that `map` makes from C, as in `line_matches`, are not seen)."""
+    calls = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event == "c_call" and type(getattr(arg, "__self__", None)) in PATTERN_TYPES:
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        for data in pages:
+            parse(data)
+    finally:
+        sys.setprofile(None)
+    return calls / len(pages)
+
+
+PATTERN_TYPES = (re.Pattern, type(regex.compile("")))
+
+
 def baseline(ref: str) -> Callable[[bytes], Any]:
     """`parse` of the package as it was at a git revision (tools/baseline.py), beside this one."""
     sys.path.insert(0, str(ROOT / "tools"))
@@ -193,6 +217,7 @@ def paired(pages: list[bytes], repeat: int, before: Callable[[bytes], Any]) -> N
     print(f"median parse {ms(statistics.median(now))} ms now, {ms(statistics.median(then))} ms before: "
           f"{statistics.median(now) / statistics.median(then):.3f}x; per-page ratio median "
           f"{statistics.median(ratios):.3f}x (quartiles {quartiles[0]:.3f}–{quartiles[2]:.3f})")
+    print(f"regular-expression calls per page: {regex_calls(pages):.0f} now, {regex_calls(pages, before):.0f} before")
 
 
 def synthetic(times: int) -> bytes:
@@ -359,6 +384,8 @@ def main() -> None:
     for kind, times in sizes.items():
         print(f"x1000 {kind} transcript costs {times[1000] / times[1]:.0f}x the x1 time, exponent "
               f"{fitted_exponent(times):.3f}  (target <= 1100x)")
+    print(f"regular-expression calls per page: {regex_calls(corpus):.0f} on the corpus, {regex_calls(wild):.0f} on the "
+          "excerpts")
     print(f"general layout on the excerpts of other offices: {ms(found['wild']['parse']).strip()} ms per page, the "
           f"Foreign Ministry's layouts on the corpus: {ms(found['corpus']['parse']).strip()} ms (medians)")
     print(f"peak memory of HTML x1000: {memory['html x1000']:.1f} bytes per input byte  (target <= 12)")
