@@ -8,8 +8,7 @@ import logging
 import os
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
@@ -76,7 +75,7 @@ def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
         data = source
     else:
         raise TypeError(f"parse() takes bytes, str or a path, not {type(source).__name__}")
-    with collection_paused():
+    with collection_paused:
         doc = build(data, uri=uri, options=opts)
     if opts.strict:
         problems = [d for d in doc.diagnostics if d.severity in ("error", "warning")]
@@ -85,32 +84,32 @@ def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
     return doc
 
 
-class _Pause:
-    """How many parses in this process have the cyclic garbage collector paused, and whether it ran before."""
+class CollectorPause:
+    """Pauses the cyclic garbage collector while a page is parsed and restores it after (with threads, after
+    the last parse ends). A parse allocates hundreds of thousands of objects on a long page and frees them
+    all at its end; each collection the allocations trigger walks every object alive, so collections made
+    a long page's cost grow faster than the page. A parse makes no cycles to collect."""
 
-    lock = threading.Lock()
-    holders = 0
-    was_enabled = False
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holders = 0
+        self.was_enabled = False
 
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.holders == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.holders += 1
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a page is parsed, and restore it after (with threads, after
-    the last parse ends). A parse allocates hundreds of thousands of objects on a long page and frees
-    them all at its end; each collection the allocations trigger walks every object alive, so collections
-    made a long page's cost grow faster than the page. A parse makes no cycles to collect."""
-    with _Pause.lock:
-        if _Pause.holders == 0:
-            _Pause.was_enabled = gc.isenabled()
-            gc.disable()
-        _Pause.holders += 1
-    try:
-        yield
-    finally:
-        with _Pause.lock:
-            _Pause.holders -= 1
-            if _Pause.holders == 0 and _Pause.was_enabled:
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.holders -= 1
+            if self.holders == 0 and self.was_enabled:
                 gc.enable()
+
+
+collection_paused = CollectorPause()
 
 
 def _options(options: ParseOptions | Mapping[str, Any] | None) -> ParseOptions:
@@ -373,6 +372,9 @@ def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], 
                cast: Cast | None) -> list[dict[str, Any]]:
     """The exchanges as dicts: their turns, the asking outlet, the exchange they follow, a question's parts."""
     number = {id(pairing): n for n, pairing in enumerate(pairings, 1)}  # the exchange's id, q1, q2, …
+    # Only a question with 第一 / "first" in it can have parts: found in one pass over all of them.
+    questions = [spans[pairing.questions[0]] for pairing in pairings if pairing.questions]
+    ordinal = set(collect.holding(questions, collect.signs(lexicon.FIRST_PART, text, questions)))
     return [
         {
             "id": f"q{n}",
@@ -381,8 +383,8 @@ def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], 
             "outlet_id": cast.outlet_of(cast.speaker_of_turn[pairing.questions[0]]) if cast and pairing.questions
                          else None,
             "follows": f"q{number[id(pairing.follows)]}" if pairing.follows else None,
-            "parts": question_parts(text, spans[pairing.questions[0]],
-                                    [spans[i] for i in pairing.answers]) if pairing.questions else [],
+            "parts": question_parts(text, spans[pairing.questions[0]], [spans[i] for i in pairing.answers])
+                     if pairing.questions and spans[pairing.questions[0]] in ordinal else [],
         }
         for n, pairing in enumerate(pairings, 1)
     ]
@@ -395,7 +397,7 @@ def account_for(page: Page, cut: Cut, header: Header, stray: list[Range], turns:
     claims: list[tuple[SegmentKind, Range]] = [("header", span) for span in header.lines + cut.reading.header]
     # The chrome's lines that are not header (a site's menu: Home, The Ministry, …) are one segment
     # per run of lines, not one per line: half of an MFA page's segments were menu lines.
-    claims += [("boilerplate", span) for span in _runs(text, header.menu)]
+    claims += [("boilerplate", span) for span in _runs(header.menu, header.lines)]
     claims += [("unclassified", span) for span in stray]
     claims += [("marker", _range(turn["marker_span"])) for turn in turns if turn["marker_span"]]
     claims += [("turn", raw.body) for raw in cut.raw] or [("turn", _range(t["span"])) for t in turns]
@@ -450,11 +452,13 @@ def _choose_layout(page: Page, options: ParseOptions,
     return Detection(office(opening), reading.count, reading=reading), None
 
 
-def _runs(text: str, spans: list[Range]) -> list[Range]:
-    """Spans in text order joined where only white space stands between them (lines of a block)."""
+def _runs(lines: list[Range], breaks: list[Range]) -> list[Range]:
+    """Non-blank lines in text order joined into runs where no line of `breaks` (in text order) stands
+    between them: the chrome's menu lines between its header lines (only white space is left between)."""
+    starts = [start for start, _ in breaks]
     runs: list[Range] = []
-    for start, end in spans:
-        if runs and not text[runs[-1][1]:start].strip():
+    for start, end in lines:
+        if runs and bisect_left(starts, runs[-1][1]) == bisect_left(starts, start):
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
@@ -494,13 +498,16 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
 
 def _paragraphs(text: str, span: Range, holes: list[Range]) -> list[str]:
     """The non-empty lines of a span, with image names cut out and edges stripped."""
-    pieces, pos = [], span[0]
-    for start, end in holes:
-        pieces.append(text[pos:start])
-        pos = end
-    pieces.append(text[pos:span[1]])
-    joined = "".join(pieces)
-    return [line.strip() for line in joined.split("\n") if line.strip()]
+    if holes:
+        pieces, pos = [], span[0]
+        for start, end in holes:
+            pieces.append(text[pos:start])
+            pos = end
+        pieces.append(text[pos:span[1]])
+        joined = "".join(pieces)
+    else:
+        joined = text[span[0]:span[1]]
+    return [stripped for line in joined.split("\n") if (stripped := line.strip())]
 
 
 def _whole_text_turn(text: str, content: Range) -> dict[str, Any]:

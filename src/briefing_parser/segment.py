@@ -81,29 +81,27 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
             time=groups.get("time"),
         ))
     taken = {m.span[0] for m in markers}
-    line_starts = {line_start(text, m.span[0]) for m in markers}
+    # Markers by the start of their line: a marker opens its line, so a line holds one (a cue replaces it).
+    by_line = {line_start(text, m.span[0]): m for m in markers}
     for pattern, cue in layout.cue_patterns(known):
         # A cue (^ *(?=有记者问)) matches empty only where the line has no indent to take.
         for match in line_matches(pattern, text, content[0], content[1]):
-            start = line_start(text, match.start())
-            markers = [m for m in markers if line_start(text, m.span[0]) != start]
             at = match.end()
-            markers.append(Marker(span=(at, at), label="", label_span=(at, at), role=cue.role, kind=cue.kind))
+            by_line[line_start(text, match.start())] = Marker(span=(at, at), label="", label_span=(at, at),
+                                                               role=cue.role, kind=cue.kind)
             taken.add(at)
-            line_starts.add(start)
-    markers.sort(key=lambda m: m.span[0])
+    markers = sorted(by_line.values(), key=lambda m: m.span[0])
     if layout.closing and markers:
         first = markers[0].span[0]
         for match in line_matches(layout.closing, text, first, content[1]):
             found = match.group(0)
             at = match.start() + len(found) - len(found.lstrip(" \t\u00a0\u3000"))
             start = line_start(text, at)
-            if start in line_starts or at in taken:
+            if start in by_line or at in taken:
                 continue
-            markers.append(Marker(span=(at, at), label="", label_span=(at, at), role=layout.preamble_role,
-                                  kind="closing"))
-            line_starts.add(start)
-        markers.sort(key=lambda m: m.span[0])
+            by_line[start] = Marker(span=(at, at), label="", label_span=(at, at), role=layout.preamble_role,
+                                    kind="closing")
+        markers = sorted(by_line.values(), key=lambda m: m.span[0])
         # One closing turn holds consecutive closing paragraphs (通知 … 祝大家新年快乐！).
         markers = [m for i, m in enumerate(markers)
                    if not (m.kind == "closing" and i and markers[i - 1].kind == "closing")]
