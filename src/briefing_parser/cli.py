@@ -180,22 +180,25 @@ def _listed(lines: Iterable[bytes]) -> Iterator[tuple[str, Path]]:
 
 
 def _parse_one(name: str, source: Path | bytes, options: dict[str, Any]) -> Briefing | dict[str, str]:
-    """The Briefing of one input, or an error object in its place (printed to stderr too)."""
+    """The Briefing of one input, or an error object in its place."""
     try:
         doc = parse(source, options=options)
     except ParseError as error:
-        code, message = "parse.strict", str(error)
+        return _failure(name, "parse.strict", str(error))
     except FileNotFoundError:
-        code, message = "parse.not_found", "no such file"
+        return _failure(name, "parse.not_found", "no such file")
     except OSError as error:
-        code, message = "parse.unreadable", error.strerror or str(error)
+        return _failure(name, "parse.unreadable", error.strerror or str(error))
     except Exception as error:  # one page's bug must not end the run
-        code, message = "parse.exception", f"{type(error).__name__}: {error}"
-    else:
-        for d in doc.diagnostics:
-            if d.severity == "error":
-                print(f"{name}: {d.code}: {d.message}", file=sys.stderr)
-        return doc
+        return _failure(name, "parse.exception", f"{type(error).__name__}: {error}")
+    for d in doc.diagnostics:
+        if d.severity == "error":
+            print(f"{name}: {d.code}: {d.message}", file=sys.stderr)
+    return doc
+
+
+def _failure(name: str, code: str, message: str) -> dict[str, str]:
+    """An input that gave no Briefing: said on stderr, and an error object for its place in the output."""
     print(f"{name}: {code}: {message}", file=sys.stderr)
     return {"input": name, "code": code, "message": message}
 
