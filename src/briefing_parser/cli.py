@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 import orjson
 
@@ -133,7 +133,7 @@ def run_parse(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         raise UsageError("- (standard input) can be given once")
     options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code}
-    inputs, several = _inputs(args.files, sys.stdin.buffer)
+    inputs, several = _inputs(args.files)
     out = sys.stdout
     total = failed = 0
     for name, source in inputs:
@@ -155,7 +155,7 @@ def run_parse(args: argparse.Namespace) -> int:
     return _exit_code(failed, total)
 
 
-def _inputs(files: list[str], stdin: IO[bytes]) -> tuple[Iterator[tuple[str, Path | bytes]], bool]:
+def _inputs(files: list[str]) -> tuple[Iterator[tuple[str, Path | bytes]], bool]:
     """The pages to parse, by name, and whether they are several (then JSON output is an array)."""
     several = len(files) > 1
     sources: list[Iterable[tuple[str, Path | bytes]]] = []
@@ -163,6 +163,7 @@ def _inputs(files: list[str], stdin: IO[bytes]) -> tuple[Iterator[tuple[str, Pat
         if name != "-":
             sources.append([(name, Path(name))])
             continue
+        stdin = sys.stdin.buffer  # read only when asked for: a run without standard input may have none
         first = stdin.readline()
         if first.strip() and Path(os.fsdecode(first.strip())).is_file():
             several = True
