@@ -1,7 +1,9 @@
-"""The command line: convert and validate verbs, exit codes, summary line; parse and schema still work."""
+"""The command line: usage errors, parse (streamed, in input order, stdin, formats), convert and validate verbs,
+exit codes, summary line; schema."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,8 +11,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from batch_pages import SEED, make_folder, make_warc
+from batch_pages import CORPUS, PNG, SEED, make_folder, make_warc
 
+from briefing_parser import cli
 from briefing_parser.cli import main
 from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
@@ -119,3 +122,118 @@ def test_parse_and_schema_still_work(capsys: pytest.CaptureFixture[str]) -> None
     assert (len(document["turns"]), len(document["exchanges"])) == (9, 2)
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "Briefing"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["parse", "--layout", "foo", str(SEED)], "briefing-parser parse: argument --layout: invalid choice: 'foo'"),
+    (["parse", "--area-code", "53", str(SEED)], "briefing-parser parse: argument --area-code: expected an area code"),
+    (["parse", "-", "-"], "briefing-parser parse: - (standard input) can be given once"),
+    (["parse", str(SEED), "--format", "xml"], "briefing-parser parse: argument --format: invalid choice: 'xml'"),
+    (["validate", str(SEED.parent)], f"briefing-parser validate: {SEED.parent} is a folder; give the .json or"),
+    (["validate", "out/turns/part-00000.parquet"],
+     "briefing-parser validate: out/turns/part-00000.parquet is not a .json or .jsonl file"),
+    (["convert", "x.html", "--layout", "foo", "-o", "out"], "briefing-parser convert: argument --layout: invalid"),
+    (["convert", "x.html"], "briefing-parser convert: the following arguments are required: -o/--output"),
+    (["frobnicate"], "briefing-parser: argument VERB: invalid choice: 'frobnicate' (choose from 'parse', 'convert'"),
+])
+def test_usage_errors_exit_2_with_one_line(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(message)
+
+
+def test_help_lists_the_layouts_and_describes_every_verb(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    overview = capsys.readouterr().out
+    for verb in ("parse", "convert", "validate", "schema"):
+        assert f"    {verb}  " in overview
+        assert main([verb, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        description = {"parse": "Parse pages and print one Briefing per page, in input order",
+                       "convert": "Convert many pages, on all cores, into an output folder",
+                       "validate": "Check Briefing documents (a .json file of one Briefing or an array of them",
+                       "schema": "Print the JSON Schema of the Briefing model"}[verb]
+        assert description in text, verb
+        if verb in ("parse", "convert"):
+            assert ("--layout NAME force a layout instead of detecting it: general, taiwan-affairs-office, "
+                    "national-defense, commerce, state-council-information-office, timestamp, mfa-qa, mfa-named, "
+                    "mfa-en-qa, mfa-en-named") in text
+
+
+def test_parse_keeps_each_input_in_its_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    binary = tmp_path / "image.html"
+    binary.write_bytes(PNG)
+    missing = tmp_path / "missing.html"
+    files = [str(SEED), str(missing), str(binary), str(CORPUS / "zh-2013-12-11.txt")]
+    assert main(["parse", *files, "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    first, error, damaged, last = (json.loads(line) for line in captured.out.splitlines())
+    assert (first["source"]["uri"], len(first["turns"])) == (str(SEED), 9)
+    assert error == {"input": str(missing), "code": "parse.not_found", "message": "no such file"}
+    assert [d["code"] for d in damaged["diagnostics"]] == ["decode.binary"]
+    assert (last["source"]["uri"], len(last["turns"])) == (files[3], 11)
+    assert captured.err.splitlines() == [f"{missing}: parse.not_found: no such file",
+                                         f"{binary}: decode.binary: the input is a PNG image, not a page"]
+    assert main(["parse", *files]) == 1  # json: one array, the same objects
+    assert [d.get("code") for d in json.loads(capsys.readouterr().out)] == [None, "parse.not_found", None, None]
+    assert main(["parse", str(missing)]) == 3
+    assert json.loads(capsys.readouterr().out)["code"] == "parse.not_found"
+
+
+def test_parse_prints_each_page_before_it_reads_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    out, seen = io.StringIO(), []
+
+    def parse_and_look(source: object, **kwargs: object) -> object:
+        seen.append(out.getvalue().count('"schema_version"'))  # Briefings already printed
+        return cli_parse(source, **kwargs)
+
+    cli_parse = cli.parse
+    monkeypatch.setattr(cli, "parse", parse_and_look)
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["parse", *[str(SEED)] * 5, "--format", "jsonl"]) == 0
+    assert seen == [0, 1, 2, 3, 4]
+    out.truncate(0), out.seek(0), seen.clear()
+    assert main(["parse", *[str(SEED)] * 3]) == 0  # the array too: "[", a page a line, "]" at the end
+    assert seen == [0, 1, 2]
+    assert len(json.loads(out.getvalue())) == 3
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_parse_reads_a_list_of_paths_or_one_page_from_stdin(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    page = CORPUS / "zh-2013-12-11.txt"
+    _stdin(monkeypatch, f"{SEED}\n\n{page}\n".encode())
+    assert main(["parse", "-"]) == 0
+    documents = json.loads(capsys.readouterr().out)
+    assert [d["source"]["uri"] for d in documents] == [str(SEED), str(page)]  # a list gives an array
+    _stdin(monkeypatch, SEED.read_bytes())
+    assert main(["parse", "-", "--format", "table"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "-: “科技赋能新型工业化强市建设” 新闻发布会实录",
+        "2023-03-31 · timestamp layout · 9 turns · 2 exchanges · 6 participants"]
+    _stdin(monkeypatch, SEED.read_bytes())
+    assert main(["parse", "-"]) == 0
+    document = json.loads(capsys.readouterr().out)  # one page gives one object
+    assert (document["source"]["uri"], document["source"]["sha256"]) == (None, parse(SEED).source.sha256)
+
+
+def test_parse_area_code_and_layout_are_the_library_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(SEED), "--area-code", "0633"]) == 0
+    assert [c["e164"] for c in json.loads(capsys.readouterr().out)["contacts"]] == ["+866336991152"]
+    assert main(["parse", str(SEED)]) == 0  # the page's city, 泰安市: 0538
+    assert [c["e164"] for c in json.loads(capsys.readouterr().out)["contacts"]] == ["+865386991152"]
+    assert main(["parse", str(CORPUS / "zh-2013-12-11.txt"), "--layout", "general"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["layout"] == "general"
+
+
+def test_parse_table_is_a_summary_of_the_turns(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(SEED), "--format", "table"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3] == "turn  time   role        kind        speaker   words"
+    assert lines[8] == "t5    10:12  journalist  question    山东商报  前段时间,我市举办了“百名专家泰安行 百家企业进院…"
+    assert len(lines) == 4 + 9

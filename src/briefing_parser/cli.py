@@ -4,20 +4,39 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
+import textwrap
 import time
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+import orjson
 
 from . import __version__
 from .batch import FORMATS, SHARD_SIZE, PageResult, UsageError, convert_to, count_pages, default_jobs
 from .errors import ParseError
+from .general import GENERAL
+from .layouts import LAYOUTS
+from .offices import OFFICES
 from .pipeline import parse
 from .schema import Briefing
 from .validate import check_file
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2, 3
+LAYOUT_NAMES = (GENERAL.name, *(office.name for office in OFFICES), *LAYOUTS)
+AREA_CODE = re.compile(r"0\d{2,3}")  # 010 (Beijing), 0538 (Tai'an)
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr and exit code 2, without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,22 +46,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"{parser.prog} {args.verb}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # the reader of the output stopped early (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flushes nothing
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="briefing-parser", description=__doc__)
+    parser = Parser(prog="briefing-parser", epilog="briefing-parser VERB --help tells a verb's options.",
+                    description="Turn archived pages of press conferences into validated, lossless Briefing "
+                                "documents: one page at a time (parse), or archives into JSON, JSON Lines, "
+                                "Parquet or CSV tables (convert).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    verbs = parser.add_subparsers(dest="verb", required=True)
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    p = verbs.add_parser("parse", help="print one Briefing per file as JSON")
-    p.add_argument("files", nargs="+", type=Path)
+    p = verbs.add_parser(
+        "parse", help="print the Briefing of each page (JSON, JSON Lines or a table of turns)",
+        description="Parse pages and print one Briefing per page, in input order, as each is parsed. An input "
+                    "that cannot be parsed keeps its place as an error object {input, code, message}. "
+                    "'-' reads standard input: a list of paths, one a line, when its first line names a file; "
+                    "otherwise one page.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a page (HTML or text), or - for standard input")
+    p.add_argument("--format", choices=("json", "jsonl", "table"), default="json",
+                   help="json: a Briefing (an array for several pages); jsonl: one a line; "
+                        "table: a summary of each page's turns (default: json)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
-    p.add_argument("--strict", action="store_true", help="fail a file on any warning")
-    p.add_argument("--layout", help="force a layout instead of detecting it")
+    p.add_argument("--strict", action="store_true", help="fail a page on any warning")
+    _layout_option(p)
+    p.add_argument("--area-code", type=_area_code, metavar="CODE",
+                   help="the area code of bare local phone numbers, e.g. 0538 (default: the page's city's)")
     p.set_defaults(run=run_parse)
 
-    c = verbs.add_parser("convert", help="convert files, folders, globs, WARC files (or - for paths on stdin)")
+    c = verbs.add_parser(
+        "convert", help="convert files, folders, globs, WARC files (or - for paths on stdin)",
+        description="Convert many pages, on all cores, into an output folder: one JSON file per page, JSON Lines "
+                    "part files, or one folder per table of Parquet or CSV part files. Failed pages are listed "
+                    "in errors.jsonl; --resume goes on after an interruption.")
     c.add_argument("inputs", nargs="+", help="files, folders, globs, .warc/.warc.gz, or - (paths on stdin)")
     c.add_argument("-o", "--output", required=True, type=Path, help="output folder")
     c.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
@@ -50,18 +93,33 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--resume", action="store_true", help="skip pages whose output is already complete")
     c.add_argument("--timeout", type=float, default=60.0, help="seconds per page before it fails (0: none)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
-    c.add_argument("--layout", help="force a layout instead of detecting it")
+    _layout_option(c)
     c.add_argument("--shard-size", type=_positive_int, default=SHARD_SIZE,
                    help=f"pages per jsonl/csv/parquet part file (default: {SHARD_SIZE})")
     c.set_defaults(run=run_convert)
 
-    v = verbs.add_parser("validate", help="check JSON or JSONL documents against the Briefing model")
-    v.add_argument("files", nargs="+", type=Path)
+    v = verbs.add_parser(
+        "validate", help="check JSON or JSONL documents against the Briefing model",
+        description="Check Briefing documents (a .json file of one Briefing or an array of them, or a .jsonl "
+                    "file of one a line) against the model; each problem is printed with its JSON path.")
+    v.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .json or .jsonl file")
     v.set_defaults(run=run_validate)
 
-    s = verbs.add_parser("schema", help="print the JSON Schema of Briefing")
+    s = verbs.add_parser("schema", help="print the JSON Schema of Briefing",
+                         description="Print the JSON Schema of the Briefing model (also in schema/).")
     s.set_defaults(run=run_schema)
     return parser
+
+
+def _layout_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
+                        help=f"force a layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
+
+
+def _area_code(text: str) -> str:
+    if not AREA_CODE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"expected an area code such as 0538 or 010, not {text!r}")
+    return text
 
 
 def _positive_int(text: str) -> int:
@@ -72,29 +130,120 @@ def _positive_int(text: str) -> int:
 
 
 def run_parse(args: argparse.Namespace) -> int:
-    documents, failed = [], 0
-    for path in args.files:
-        try:
-            doc = parse(path, options={"strict": args.strict, "layout": args.layout})
-        except ParseError as error:
-            print(f"{path}: {error}", file=sys.stderr)
-            failed += 1
+    if args.files.count("-") > 1:
+        raise UsageError("- (standard input) can be given once")
+    options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code}
+    inputs, several = _inputs(args.files)
+    out = sys.stdout
+    total = failed = 0
+    for name, source in inputs:
+        result = _parse_one(name, source, options)
+        failed += isinstance(result, dict) or any(d.severity == "error" for d in result.diagnostics)
+        if args.format == "table":
+            out.write(("\n" if total else "") + _summary(name, result))
+        else:
+            text = orjson.dumps(result if isinstance(result, dict) else result.model_dump(),
+                                option=orjson.OPT_INDENT_2 if args.pretty else 0).decode()
+            if args.format == "jsonl" or not several:
+                out.write(text + "\n")
+            else:  # one array, written as it grows
+                out.write(("," if total else "[") + "\n" + (textwrap.indent(text, "  ") if args.pretty else text))
+        out.flush()
+        total += 1
+    if args.format == "json" and several:
+        out.write("\n]\n" if total else "[]\n")
+    return _exit_code(failed, total)
+
+
+def _inputs(files: list[str]) -> tuple[Iterator[tuple[str, Path | bytes]], bool]:
+    """The pages to parse, by name, and whether they are several (then JSON output is an array)."""
+    several = len(files) > 1
+    sources: list[Iterable[tuple[str, Path | bytes]]] = []
+    for name in files:
+        if name != "-":
+            sources.append([(name, Path(name))])
             continue
-        except OSError as error:
-            print(f"{path}: {error.strerror or error}", file=sys.stderr)
-            failed += 1
-            continue
-        if any(d.severity == "error" for d in doc.diagnostics):
-            failed += 1
-            for d in doc.diagnostics:
-                if d.severity == "error":
-                    print(f"{path}: {d.code}: {d.message}", file=sys.stderr)
-        documents.append(doc.model_dump(mode="json"))
-    indent = 2 if args.pretty else None
-    payload = documents[0] if len(args.files) == 1 and documents else documents
-    if documents:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=indent) + "\n")
-    return _exit_code(failed, len(args.files))
+        stdin = sys.stdin.buffer  # read only when asked for: a run without standard input may have none
+        first = stdin.readline()
+        if first.strip() and Path(os.fsdecode(first.strip())).is_file():
+            several = True
+            sources.append(_listed(chain([first], stdin)))
+        else:
+            sources.append([("-", first + stdin.read())])
+    return (item for source in sources for item in source), several
+
+
+def _listed(lines: Iterable[bytes]) -> Iterator[tuple[str, Path]]:
+    for line in lines:
+        if line.strip():
+            name = os.fsdecode(line.strip())
+            yield name, Path(name)
+
+
+def _parse_one(name: str, source: Path | bytes, options: dict[str, Any]) -> Briefing | dict[str, str]:
+    """The Briefing of one input, or an error object in its place."""
+    try:
+        doc = parse(source, options=options)
+    except ParseError as error:
+        return _failure(name, "parse.strict", str(error))
+    except FileNotFoundError:
+        return _failure(name, "parse.not_found", "no such file")
+    except OSError as error:
+        return _failure(name, "parse.unreadable", error.strerror or str(error))
+    except Exception as error:  # one page's bug must not end the run
+        return _failure(name, "parse.exception", f"{type(error).__name__}: {error}")
+    for d in doc.diagnostics:
+        if d.severity == "error":
+            print(f"{name}: {d.code}: {d.message}", file=sys.stderr)
+    return doc
+
+
+def _failure(name: str, code: str, message: str) -> dict[str, str]:
+    """An input that gave no Briefing: said on stderr, and an error object for its place in the output."""
+    print(f"{name}: {code}: {message}", file=sys.stderr)
+    return {"input": name, "code": code, "message": message}
+
+
+SUMMARY_TEXT_WIDTH = 48  # display columns of each turn's words in the table
+
+
+def _summary(name: str, result: Briefing | dict[str, str]) -> str:
+    """A page as a person reads it: a heading line, then its turns one a line (time, role, kind, speaker,
+    the start of the words), then its diagnostics."""
+    if isinstance(result, dict):
+        return f"{name}: {result['code']}: {result['message']}\n"
+    doc = result
+    day = doc.held_on or doc.published
+    heading = [f"{name}: {doc.title or '(no title)'}",
+               f"{day or 'no date'} · {doc.source.layout} layout · {len(doc.turns)} turns · "
+               f"{len(doc.exchanges)} exchanges · {len(doc.participants)} participants"]
+    names = {p.id: p.name for p in doc.participants}
+    rows = [["turn", "time", "role", "kind", "speaker", "words"]]
+    rows += [[t.id, f"{t.at:%H:%M}" if t.at else "", t.role, t.kind,
+              (names.get(t.participant_id or "") or t.label or "-"),
+              _clip(" ".join(t.text.split()), SUMMARY_TEXT_WIDTH)] for t in doc.turns]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
+             for row in rows]
+    lines += [f"{d.severity}: {d.code}: {d.message}" for d in doc.diagnostics]
+    return "\n".join([*heading, "", *lines]) + "\n"
+
+
+def _width(text: str) -> int:
+    """Display columns of a text in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        used += _width(ch)
+        if used > width - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
 
 
 def run_convert(args: argparse.Namespace) -> int:
@@ -151,6 +300,11 @@ def _progress_bar(args: argparse.Namespace) -> Any:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    for path in args.files:
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; give the .json or .jsonl files in it")
+        if path.suffix.lower() not in (".json", ".jsonl"):
+            raise UsageError(f"{path} is not a .json or .jsonl file")
     documents, invalid = 0, 0
     for path in args.files:
         try:

@@ -1,4 +1,5 @@
-"""Flat tables from a Briefing (one function, `tabulate`) and the shard writers for jsonl, csv and parquet."""
+"""Flat tables derived from the model (`TABLES`, `tabulate`), the shard writers for jsonl, csv and parquet,
+and `read_table`."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ import csv
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol
+from types import UnionType
+from typing import IO, Any, Literal, Protocol, get_args, get_origin
 
 import orjson
+from pydantic import BaseModel
 
-from .schema import Briefing, Span
+from .schema import Briefing
 
 log = logging.getLogger(__name__)
 
@@ -22,116 +27,201 @@ ColumnType = Literal["string", "int", "date", "timestamp", "strings"]
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
-# Every table and its typed columns; `tabulate` fills exactly these, the writers only encode them.
-TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
+# The tables are derived from the model (schema.py), the one definition of the output's fields: the
+# Briefing is one row of `briefings`; each list of models in it (turns, exchanges, …, and the parts of an
+# exchange) is a table of its own; a nested model's fields become columns with a prefix (span → span_start,
+# span_end; marker_span → marker_start; series → series_name), a list of strings one list column.
+NESTED_PREFIX = {"source": ""}  # source's fields are the briefing's own columns (uri, sha256, …)
+# Ids that name a row of another table, and the column that gives that row's archive-wide key.
+REFERENCES = {"participant_id": "participant_key", "outlet_id": "outlet_key", "turn_id": "turn_key",
+              "follows": "follows_key"}
+SCALARS: dict[Any, ColumnType] = {str: "string", int: "int", date: "date", datetime: "timestamp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What one row stands for: a model value (as dumped) in one document, with its archive-wide key."""
+
+    document_id: str
+    key: str
+    parent_key: str | None
+    position: int
+    value: Row
+    lookup: Lookup
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A typed column: `get` gives its cell for an item; `path` says which model field it holds (field
+    names from the item down), and is empty for keys and computed columns."""
+
+    name: str
+    kind: ColumnType
+    get: Callable[[Item], Any] = field(repr=False, compare=False)
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: the list fields from the Briefing down to its items (`()` for `briefings`), its columns."""
+
+    name: str
+    path: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+
+class Lookup:
+    """The parts of one dumped Briefing by id, for the computed columns."""
+
+    def __init__(self, data: Row) -> None:
+        self.turns = {t["id"]: t for t in data["turns"]}
+        self.participants = {p["id"]: p for p in data["participants"]}
+        self.outlets = {o["id"]: o for o in data["outlets"]}
+
+    def texts(self, turn_ids: list[str]) -> str | None:
+        """The words of these turns, a line apart; None for no turn."""
+        return "\n".join(self.turns[t]["text"] for t in turn_ids) if turn_ids else None
+
+    def speakers(self, turn_ids: list[str]) -> list[str]:
+        """The names of those who speak these turns, each once, in order (unnamed speakers left out)."""
+        names = (self.participants.get(self.turns[t]["participant_id"] or "", {}).get("name") for t in turn_ids)
+        return list(dict.fromkeys(n for n in names if n))
+
+
+# Columns a person asks for that the model holds only by reference: what each exchange asks and answers,
+# the outlet and the people by name ("which outlet asked what, and who answered" in one table).
+COMPUTED: dict[str, tuple[tuple[str, ColumnType, Callable[[Row, Lookup], Any]], ...]] = {
     "briefings": (
-        ("document_id", "string"), ("uri", "string"), ("sha256", "string"), ("encoding", "string"),
-        ("media_type", "string"), ("layout", "string"), ("size", "int"), ("schema_version", "string"),
-        ("language", "string"), ("title", "string"), ("topic", "string"), ("published", "date"),
-        ("held_on", "date"), ("origin", "string"), ("breadcrumb", "strings"), ("region", "string"),
-        ("series_name", "string"), ("series_number", "int"), ("organizer", "string"), ("started_at", "timestamp"),
-        ("ended_at", "timestamp"), ("turn_count", "int"), ("exchange_count", "int"),
-        ("error_count", "int"), ("text", "string"),
-    ),
-    "turns": (
-        ("document_id", "string"), ("id", "string"), ("index", "int"), ("at", "timestamp"),
-        ("participant_id", "string"), ("label", "string"), ("role", "string"), ("kind", "string"),
-        ("text", "string"), ("image_ids", "strings"), ("span_start", "int"), ("span_end", "int"),
-        ("marker_start", "int"), ("marker_end", "int"),
+        ("turn_count", "int", lambda b, _: len(b["turns"])),
+        ("exchange_count", "int", lambda b, _: len(b["exchanges"])),
+        ("error_count", "int", lambda b, _: sum(d["severity"] == "error" for d in b["diagnostics"])),
     ),
     "exchanges": (
-        ("document_id", "string"), ("id", "string"), ("question_turn_ids", "strings"),
-        ("answer_turn_ids", "strings"), ("outlet_id", "string"), ("follows", "string"),
-    ),
-    "participants": (
-        ("document_id", "string"), ("id", "string"), ("name", "string"), ("label", "string"),
-        ("role", "string"), ("title", "string"), ("organization", "string"), ("honorific", "string"),
-        ("outlet_id", "string"),
-    ),
-    "outlets": (("document_id", "string"), ("id", "string"), ("name", "string"), ("kind", "string")),
-    "contacts": (
-        ("document_id", "string"), ("id", "string"), ("kind", "string"), ("raw", "string"),
-        ("e164", "string"), ("owner", "string"), ("turn_id", "string"), ("span_start", "int"),
-        ("span_end", "int"),
-    ),
-    "images": (
-        ("document_id", "string"), ("id", "string"), ("filename", "string"), ("src", "string"),
-        ("alt", "string"), ("captured_at", "timestamp"), ("turn_id", "string"), ("span_start", "int"),
-        ("span_end", "int"),
-    ),
-    "diagnostics": (
-        ("document_id", "string"), ("index", "int"), ("code", "string"), ("severity", "string"),
-        ("message", "string"), ("span_start", "int"), ("span_end", "int"),
+        ("question", "string", lambda x, by_id: by_id.texts(x["question_turn_ids"])),
+        ("answer", "string", lambda x, by_id: by_id.texts(x["answer_turn_ids"])),
+        ("outlet", "string", lambda x, by_id: by_id.outlets[x["outlet_id"]]["name"] if x["outlet_id"] else None),
+        ("asker", "string", lambda x, by_id: next(iter(by_id.speakers(x["question_turn_ids"])), None)),
+        ("answerers", "strings", lambda x, by_id: by_id.speakers(x["answer_turn_ids"])),
     ),
 }
 
 
+def derive_tables() -> dict[str, Table]:
+    """Every table and its columns, from the model."""
+    tables: dict[str, Table] = {}
+
+    def visit(name: str, model: type[BaseModel], path: tuple[str, ...], parent: str | None) -> None:
+        columns = [Column("document_id", "string", attrgetter("document_id")),
+                   Column("key", "string", attrgetter("key"))]
+        if parent is not None and len(path) > 1:  # items of items: their parent's key (exchange_key)
+            columns.append(Column(f"{parent.removesuffix('s')}_key", "string", attrgetter("parent_key")))
+        if path and not {"id", "index"} & set(model.model_fields):  # items known by position (segments)
+            columns.append(Column("index", "int", attrgetter("position")))
+        children: list[tuple[str, type[BaseModel]]] = []
+        columns += _model_columns(model, (), "", children)
+        columns += [Column(column, kind, partial(_computed, compute))
+                    for column, kind, compute in COMPUTED.get(name, ())]
+        tables[name] = Table(name, path, tuple(columns))
+        for child, child_model in children:
+            visit(child, child_model, (*path, child), name)
+
+    visit("briefings", Briefing, (), None)
+    return tables
+
+
+def _model_columns(model: type[BaseModel], path: tuple[str, ...], prefix: str,
+                   children: list[tuple[str, type[BaseModel]]]) -> list[Column]:
+    columns = []
+    for name, info in model.model_fields.items():
+        kind = _without_none(info.annotation)
+        at = (*path, name)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            nested = prefix + NESTED_PREFIX.get(name, name.removesuffix("_span") + "_")
+            columns += _model_columns(kind, at, nested, children)
+        elif get_origin(kind) is list and issubclass(get_args(kind)[0], BaseModel):
+            children.append((name, get_args(kind)[0]))
+        else:
+            columns.append(Column(prefix + name, _column_type(kind, ".".join(at)), partial(_field, at), at))
+            if not path and name in REFERENCES:
+                columns.append(Column(REFERENCES[name], "string", partial(_reference, name)))
+    return columns
+
+
+def _without_none(annotation: Any) -> Any:
+    if isinstance(annotation, UnionType):
+        (kind,) = [a for a in get_args(annotation) if a is not type(None)]
+        return kind
+    return annotation
+
+
+def _column_type(kind: Any, where: str) -> ColumnType:
+    if get_origin(kind) is Literal and all(isinstance(a, str) for a in get_args(kind)):
+        return "string"
+    if get_origin(kind) is list and get_args(kind) == (str,):
+        return "strings"
+    if kind in SCALARS:
+        return SCALARS[kind]
+    raise TypeError(f"no table column type for the model field {where} ({kind})")
+
+
+def _field(path: tuple[str, ...], item: Item) -> Any:
+    value: Any = item.value
+    for name in path:
+        value = value[name]
+        if value is None:
+            return None
+    return value
+
+
+def _reference(name: str, item: Item) -> str | None:
+    target = item.value[name]
+    return f"{item.document_id}#{target}" if target is not None else None
+
+
+def _computed(compute: Callable[[Row, Lookup], Any], item: Item) -> Any:
+    return compute(item.value, item.lookup)
+
+
+TABLES: dict[str, Table] = derive_tables()
+
+
 def tabulate(doc: Briefing, document_id: str) -> Tables:
-    """The rows of every table in `TABLES` for one Briefing, keyed by `document_id`."""
-    src, series = doc.source, doc.series
-    briefing = {
-        "document_id": document_id, "uri": src.uri, "sha256": src.sha256, "encoding": src.encoding,
-        "media_type": src.media_type, "layout": src.layout, "size": src.size,
-        "schema_version": doc.schema_version, "language": doc.language, "title": doc.title,
-        "topic": doc.topic, "published": doc.published, "held_on": doc.held_on, "origin": doc.origin,
-        "breadcrumb": list(doc.breadcrumb), "region": doc.region,
-        "series_name": series.name if series else None, "series_number": series.number if series else None,
-        "organizer": doc.organizer, "started_at": doc.started_at, "ended_at": doc.ended_at,
-        "turn_count": len(doc.turns), "exchange_count": len(doc.exchanges),
-        "error_count": sum(d.severity == "error" for d in doc.diagnostics), "text": doc.text,
-    }
-    key = {"document_id": document_id}
-    return {
-        "briefings": [briefing],
-        "turns": [
-            {**key, "id": t.id, "index": t.index, "at": t.at, "participant_id": t.participant_id,
-             "label": t.label, "role": t.role, "kind": t.kind, "text": t.text, "image_ids": list(t.image_ids),
-             **_span(t.span), **_span(t.marker_span, "marker")}
-            for t in doc.turns
-        ],
-        "exchanges": [
-            {**key, "id": q.id, "question_turn_ids": list(q.question_turn_ids),
-             "answer_turn_ids": list(q.answer_turn_ids), "outlet_id": q.outlet_id, "follows": q.follows}
-            for q in doc.exchanges
-        ],
-        "participants": [
-            {**key, "id": p.id, "name": p.name, "label": p.label, "role": p.role, "title": p.title,
-             "organization": p.organization, "honorific": p.honorific, "outlet_id": p.outlet_id}
-            for p in doc.participants
-        ],
-        "outlets": [{**key, "id": o.id, "name": o.name, "kind": o.kind} for o in doc.outlets],
-        "contacts": [
-            {**key, "id": c.id, "kind": c.kind, "raw": c.raw, "e164": c.e164, "owner": c.owner,
-             "turn_id": c.turn_id, **_span(c.span)}
-            for c in doc.contacts
-        ],
-        "images": [
-            {**key, "id": i.id, "filename": i.filename, "src": i.src, "alt": i.alt,
-             "captured_at": i.captured_at, "turn_id": i.turn_id, **_span(i.span)}
-            for i in doc.images
-        ],
-        "diagnostics": [
-            {**key, "index": n, "code": d.code, "severity": d.severity, "message": d.message,
-             **_span(d.span)}
-            for n, d in enumerate(doc.diagnostics)
-        ],
-    }
+    """The rows of every table in `TABLES` for one Briefing. Every row has a `key` unique across an archive:
+    the page's `document_id`, then `#` and the item's id (`pages/a.html#t3`) or its list and position
+    (`#segments[4]`, `#q2/parts[1]`)."""
+    data = doc.model_dump()
+    root = Item(document_id, document_id, None, 0, data, Lookup(data))
+    return {name: [{c.name: c.get(item) for c in table.columns} for item in _items(root, table.path)]
+            for name, table in TABLES.items()}
 
 
-def _span(span: Span | None, prefix: str = "span") -> Row:
-    return {f"{prefix}_start": span.start if span else None, f"{prefix}_end": span.end if span else None}
+def _items(parent: Item, path: tuple[str, ...]) -> Iterator[Item]:
+    if not path:
+        yield parent
+        return
+    for position, value in enumerate(parent.value[path[0]]):
+        local = value.get("id") or f"{path[0]}[{value.get('index', position)}]"
+        key = f"{parent.key}{'/' if parent.parent_key else '#'}{local}"
+        yield from _items(Item(parent.document_id, key, parent.key, position, value, parent.lookup), path[1:])
 
 
-def encode_cell(value: Any, kind: ColumnType) -> str:
-    """A cell as CSV text: '' for null (so '' and null read back alike), ISO 8601 for dates and times,
-    a JSON array for lists."""
+def encode_cell(value: Any, kind: ColumnType) -> str | None:
+    """A cell as CSV text: None for null (written as an empty cell, where an empty string is `""`),
+    ISO 8601 for dates and times, a JSON array for lists."""
     if value is None:
-        return ""
+        return None
     if kind == "strings":
         return orjson.dumps(value).decode()
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
+
+
+def csv_line(cells: list[str | None], kinds: list[ColumnType]) -> str:
+    """One CSV record: null unquoted and empty, numbers bare, every other value quoted (so `""` is the empty
+    string, as PostgreSQL, DuckDB and pyarrow read it)."""
+    return ",".join("" if cell is None else cell if kind == "int" else '"' + cell.replace('"', '""') + '"'
+                    for cell, kind in zip(cells, kinds, strict=True)) + "\r\n"
 
 
 def sha256_file(path: Path) -> str:
@@ -212,27 +302,40 @@ class CsvShard(Files):
 
     def __init__(self, out: Path, name: str) -> None:
         super().__init__()
-        self.writers: dict[str, Any] = {}
-        for table, columns in TABLES.items():
-            handle = self.open(out, f"{table}/{name}.csv", lambda temp: temp.open("w", encoding="utf-8", newline=""))
-            self.writers[table] = csv.writer(handle)
-            self.writers[table].writerow([column for column, _ in columns])
+        self.handles: dict[str, IO[str]] = {}
+        for table in TABLES.values():
+            handle = self.open(out, f"{table.name}/{name}.csv",
+                               lambda temp: temp.open("w", encoding="utf-8", newline=""))
+            handle.write(",".join(c.name for c in table.columns) + "\r\n")
+            self.handles[table.name] = handle
 
     def add(self, document: bytes | None, tables: Tables | None) -> None:
-        for table, rows in (tables or {}).items():
-            columns = TABLES[table]
-            self.writers[table].writerows([encode_cell(row[c], kind) for c, kind in columns] for row in rows)
+        for name, rows in (tables or {}).items():
+            columns = TABLES[name].columns
+            kinds = [c.kind for c in columns]
+            self.handles[name].writelines(csv_line([encode_cell(row[c.name], c.kind) for c in columns], kinds)
+                                          for row in rows)
+
+
+PANDAS_METADATA_VERSION = "2.0.0"  # the pandas metadata format pyarrow reads
 
 
 def arrow_schema(table: str) -> Any:
-    """The pyarrow schema of one table (pyarrow is imported here, only when Parquet is asked for)."""
+    """The pyarrow schema of one table (pyarrow is imported here, only when Parquet is asked for). Its
+    pandas metadata makes `to_pandas()` and `pandas.read_parquet` give nullable integers (Int64) and dates
+    (date32), not floats and objects."""
     import pyarrow as pa
 
     types = {
         "string": pa.string(), "int": pa.int64(), "date": pa.date32(),
         "timestamp": pa.timestamp("us", tz="+08:00"), "strings": pa.list_(pa.string()),
     }
-    return pa.schema([(column, types[kind]) for column, kind in TABLES[table]])
+    pandas_types = {"int": ("int64", "Int64"), "date": ("date", "date32[day][pyarrow]")}
+    columns = TABLES[table].columns
+    pandas = {"index_columns": [], "column_indexes": [], "pandas_version": PANDAS_METADATA_VERSION, "columns": [
+        {"name": c.name, "field_name": c.name, "pandas_type": pandas_types[c.kind][0],
+         "numpy_type": pandas_types[c.kind][1], "metadata": None} for c in columns if c.kind in pandas_types]}
+    return pa.schema([(c.name, types[c.kind]) for c in columns], metadata={"pandas": orjson.dumps(pandas)})
 
 
 class ParquetShard(Files):
@@ -281,12 +384,11 @@ def rewrite_without(path: Path, pages: list[str], drop: set[str]) -> str:
                 if page not in drop:
                     target.write(line)
     elif path.suffix == ".csv":
+        # Records are copied as written (a null stays an empty cell, an empty string `""`).
         with path.open(encoding="utf-8", newline="") as source, temp.open("w", encoding="utf-8", newline="") as target:
-            rows, writer = csv.reader(source), csv.writer(target)
-            header = next(rows)
-            writer.writerow(header)
-            key = header.index("document_id")
-            writer.writerows(row for row in rows if row[key] not in drop)
+            records = csv_records(source)
+            target.write(next(records))
+            target.writelines(r for r in records if next(csv.reader([r]))[0] not in drop)  # document_id first
     else:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -304,32 +406,59 @@ def rewrite_without(path: Path, pages: list[str], drop: set[str]) -> str:
     return digest
 
 
+def csv_records(lines: IO[str]) -> Iterator[str]:
+    """The records of a CSV file as written, line ends included: a quoted cell may hold line breaks, so a
+    record ends at the first line end where the quotes seen are even."""
+    record = ""
+    for line in lines:
+        record += line
+        if record.count('"') % 2 == 0:
+            yield record
+            record = ""
+    if record:
+        yield record
+
+
 SHARD_WRITERS: Mapping[str, type[JsonlShard] | type[CsvShard] | type[ParquetShard]] = {
     "jsonl": JsonlShard, "csv": CsvShard, "parquet": ParquetShard,
 }
 
 
+def read_table(path: str | os.PathLike[str]) -> Any:
+    """A table as one pyarrow Table, with the column types: a folder of part files (`out/turns`) or one
+    part file, Parquet or CSV. `.to_pandas()` gives a DataFrame (nullable integers, dates, times at
+    +08:00, None apart from the empty string)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    parts = sorted(path.glob("part-*.csv")) if path.is_dir() else [path] if path.suffix == ".csv" else []
+    if not parts:
+        return pq.read_table(path)
+    schema = arrow_schema(path.name if path.is_dir() else path.parent.name)
+    return pa.concat_tables([_read_csv_part(part, schema) for part in parts]) if len(parts) > 1 else \
+        _read_csv_part(parts[0], schema)
+
+
+def _read_csv_part(path: Path, schema: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    lists = [f.name for f in schema if pa.types.is_list(f.type)]
+    options = pcsv.ConvertOptions(
+        column_types={f.name: pa.string() if f.name in lists else f.type for f in schema},
+        strings_can_be_null=True, quoted_strings_can_be_null=False)
+    table = pcsv.read_csv(path, convert_options=options)
+    for name in lists:  # JSON arrays in the file
+        cells = [orjson.loads(cell) for cell in table[name].to_pylist()]
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array(cells, pa.list_(pa.string())))
+    return table.replace_schema_metadata(schema.metadata)
+
+
 def read_csv_table(path: Path) -> list[Row]:
-    """Read one CSV table back with its cells decoded to the column types (for checks and notebooks)."""
-    table = path.parent.name
-    kinds = dict(TABLES[table])
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{c: decode_cell(v, kinds[c]) for c, v in row.items()} for row in csv.DictReader(handle)]
-
-
-def decode_cell(text: str, kind: ColumnType) -> Any:
-    """The inverse of `encode_cell`."""
-    if text == "":
-        return [] if kind == "strings" else None
-    if kind == "int":
-        return int(text)
-    if kind == "strings":
-        return orjson.loads(text)
-    if kind == "date":
-        return date.fromisoformat(text)
-    if kind == "timestamp":
-        return datetime.fromisoformat(text)
-    return text
+    """One CSV part file's rows, each cell of its column's type (for checks)."""
+    rows: list[Row] = read_table(path).to_pylist()
+    return rows
 
 
 def dumps_document(doc: Briefing) -> bytes:
