@@ -33,7 +33,7 @@ from .inputs import (
     discover,
     unique_id,
 )
-from .manifest import ERRORS, FORMATS, FolderBusy, FolderLock, Format, Manifest, PageEntry
+from .manifest import ERRORS, FORMATS, FolderBusy, FolderLock, Format, Manifest, PageEntry, check_empty
 from .workers import Settings, check_timeout, convert, default_jobs, run
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,8 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
     settings = Settings(options=dict(options or {}), timeout=check_timeout(timeout),
                         want_document=fmt in ("json", "jsonl"), want_tables=fmt in ("csv", "parquet"))
     try:
+        if not resume and not overwrite:
+            check_empty(out)
         out.mkdir(parents=True, exist_ok=True)
         lock = FolderLock(out)
         try:

@@ -40,6 +40,13 @@ FILE_NAMES = {
 TEMP_NAME = re.compile(r"\..+\.\d+\.tmp", re.DOTALL)
 
 
+def check_empty(out: Path) -> None:
+    """A fresh run goes into an empty folder (or one holding only a lock): it must not mix with what is there."""
+    if out.is_dir() and any(entry.name != LOCK for entry in out.iterdir()):
+        raise UsageError(f"{out} is not empty: give --resume to go on with the conversion in it, or --overwrite "
+                         "to replace it")
+
+
 class FolderBusy(UsageError):
     """Another conversion holds the output folder."""
 
@@ -88,8 +95,7 @@ class _Commit:
 class Manifest:
     """What is complete in an output folder: each commit lists its files (with hashes) and its pages.
 
-    A fresh run needs an empty folder; `overwrite` first removes what an earlier conversion wrote (the files
-    its manifest lists), nothing else."""
+    `overwrite` first removes what an earlier conversion wrote (the files its manifest lists), nothing else."""
 
     def __init__(self, out: Path, fmt: Format, *, resume: bool = False, overwrite: bool = False) -> None:
         self.out, self.fmt = out, fmt
@@ -102,9 +108,6 @@ class Manifest:
         else:
             if overwrite:
                 _forget(out)
-            elif not resume and any(entry.name != LOCK for entry in out.iterdir()):
-                raise UsageError(f"{out} is not empty: give --resume to go on with the conversion in it, or "
-                                 "--overwrite to replace it")
             write_atomically(self.path, orjson.dumps({"manifest": 1, "format": fmt}) + b"\n")
         _remove_temps_and_orphans(out, fmt, self.files)
         self.handle = self.path.open("ab")

@@ -162,13 +162,14 @@ class _Worker:
         ours, theirs = socket.socketpair()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # what is buffered now would be written again by the child
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # the child: it keeps no other worker's channel, so each one's EOF is its death
             code = 1
             try:
                 for channel in (ours, *others):
                     channel.close()
-                _serve(theirs, settings, os.getppid())
+                _serve(theirs, settings, parent)
                 code = 0
             finally:
                 os._exit(code)
