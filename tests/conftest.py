@@ -17,3 +17,4 @@ def seed_text() -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "corpus: runs the whole development corpus in ../shared/corpus (about 25 s)")
+    config.addinivalue_line("markers", "slow: fault injection that takes seconds (runs by default, as in CI)")

@@ -28,7 +28,7 @@ from batch_pages import (
     warc_pages,
 )
 
-from briefing_parser.batch import UsageError, clean_id, convert, convert_to, unique_id
+from briefing_parser.batch import PageResult, UsageError, clean_id, convert, convert_to, unique_id
 from briefing_parser.export import TABLES, read_csv_table
 from briefing_parser.pipeline import parse
 from briefing_parser.schema import Briefing
@@ -43,6 +43,13 @@ def dump(doc: Briefing) -> dict[str, Any]:
 
 def jsonl_lines(out: Path) -> list[bytes]:
     return [line for part in sorted(out.glob("part-*.jsonl")) for line in part.read_bytes().splitlines()]
+
+
+def converted(inputs: list[Any], out: Path, **options: Any) -> list[PageResult]:
+    """Run convert_to, returning the result of every page it went through."""
+    results: list[PageResult] = []
+    convert_to(inputs, out, on_result=results.append, **options)
+    return results
 
 
 def error_lines(out: Path) -> list[dict[str, Any]]:
@@ -79,7 +86,7 @@ def test_folder_pages_come_out_in_order_with_failures_isolated(folder: Path, job
 
 def test_jsonl_output_and_errors_file(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    results = list(convert_to([folder], out, fmt="jsonl", jobs=2))
+    results = converted([folder], out, fmt="jsonl", jobs=2)
     assert sum(r.failed for r in results) == 2
     lines = jsonl_lines(out)
     assert len(lines) == 7  # failed pages keep their partial Briefing
@@ -97,7 +104,7 @@ def test_jsonl_output_and_errors_file(folder: Path, tmp_path: Path) -> None:
 
 def test_json_format_mirrors_input_names(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    list(convert_to([folder], out, fmt="json", jobs=1))
+    converted([folder], out, fmt="json", jobs=1)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
     assert written == sorted(f"{page_id}.json" for page_id in FOLDER_IDS)
     seed = Briefing.model_validate_json((out / "pages/taian-2023-03-31.txt.json").read_bytes())
@@ -193,7 +200,7 @@ def test_a_crashing_worker_costs_one_page(folder: Path, monkeypatch: pytest.Monk
     results = list(convert([folder], jobs=2))
     assert [r.id for r in results] == FOLDER_IDS
     assert {r.id: r.errors[0].code for r in results if r.failed} == {
-        "pages/broken.html": "convert.crashed", "pages/empty.htm": "extract.empty"}
+        "pages/broken.html": "convert.worker_died", "pages/empty.htm": "extract.empty"}
 
 
 def test_an_exception_is_a_failed_page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,13 +262,18 @@ def test_a_killed_run_resumes_to_the_same_output(folder: Path, tmp_path: Path) -
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "json"])
 def test_an_interrupted_run_resumes_to_the_same_tables(folder: Path, tmp_path: Path, fmt: str) -> None:
     whole, cut = tmp_path / "whole", tmp_path / "cut"
-    list(convert_to([folder], whole, fmt=fmt, jobs=1, shard_size=3))  # type: ignore[arg-type]
-    run = convert_to([folder], cut, fmt=fmt, jobs=2, shard_size=3)  # type: ignore[arg-type]
-    for _ in range(5):
-        next(run)
-    run.close()  # stop after five pages: one shard of three committed, two pages dropped with their temp files
+    converted([folder], whole, fmt=fmt, jobs=1, shard_size=3)  # type: ignore[arg-type]
+    seen: list[PageResult] = []
+
+    def stop_after_five(result: PageResult) -> None:
+        seen.append(result)
+        if len(seen) == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # one shard of three committed, two pages dropped with their temp files
+        convert_to([folder], cut, fmt=fmt, jobs=2, shard_size=3, on_result=stop_after_five)  # type: ignore[arg-type]
     assert not list(cut.rglob("*.tmp"))
-    results = list(convert_to([folder], cut, fmt=fmt, jobs=2, resume=True, shard_size=3))  # type: ignore[arg-type]
+    results = converted([folder], cut, fmt=fmt, jobs=2, resume=True, shard_size=3)  # type: ignore[arg-type]
     assert [r.skipped for r in results] == [True] * (5 if fmt == "json" else 3) + [False] * (2 if fmt == "json" else 4)
     assert [(r.id, r.failed) for r in results] == [(page_id, page_id in FOLDER_FAILURES) for page_id in FOLDER_IDS]
     assert _table_bytes(cut, fmt) == _table_bytes(whole, fmt)
@@ -284,9 +296,9 @@ def _table_bytes(out: Path, fmt: str) -> dict[str, Any]:
 
 def test_resume_reconverts_changed_inputs_and_skips_the_rest(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    list(convert_to([folder], out, fmt="json", jobs=1))
+    converted([folder], out, fmt="json", jobs=1)
     (folder / "empty.htm").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    results = list(convert_to([folder], out, fmt="json", jobs=1, resume=True))
+    results = converted([folder], out, fmt="json", jobs=1, resume=True)
     assert [r.id for r in results if not r.skipped] == ["pages/empty.htm"]
     assert [r.id for r in results if r.failed] == ["pages/broken.html"]
     assert [e["id"] for e in error_lines(out)] == ["pages/broken.html"]
@@ -298,39 +310,60 @@ def test_resume_after_a_manifest_line_cut_short(folder: Path, tmp_path: Path) ->
     """A kill in the middle of a manifest line: the next run's lines start on a line of their own, so
     the run after it skips what that run did."""
     out = tmp_path / "out"
-    list(convert_to([folder], out, fmt="json", jobs=1))
+    converted([folder], out, fmt="json", jobs=1)
     with (out / "manifest.jsonl").open("ab") as manifest:
         manifest.write(b'{"files": {"pages/a')
     (folder / "empty.htm").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    results = list(convert_to([folder], out, fmt="json", jobs=1, resume=True))
+    results = converted([folder], out, fmt="json", jobs=1, resume=True)
     assert [r.id for r in results if not r.skipped] == ["pages/empty.htm"]
-    again = list(convert_to([folder], out, fmt="json", jobs=1, resume=True))
+    again = converted([folder], out, fmt="json", jobs=1, resume=True)
     assert [r.id for r in again if not r.skipped] == []
 
 
 def test_resume_repairs_a_damaged_shard(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    list(convert_to([folder], out, fmt="jsonl", jobs=1, shard_size=4))
+    converted([folder], out, fmt="jsonl", jobs=1, shard_size=4)
     expected = jsonl_lines(out)
     (out / "part-00001.jsonl").write_bytes(b"truncated")
-    results = list(convert_to([folder], out, fmt="jsonl", jobs=1, resume=True, shard_size=4))
+    results = converted([folder], out, fmt="jsonl", jobs=1, resume=True, shard_size=4)
     assert [r.skipped for r in results] == [True] * 4 + [False] * 3
     assert jsonl_lines(out) == expected
 
 
 def test_resume_refuses_another_format(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    list(convert_to([folder], out, fmt="jsonl", jobs=1))
+    converted([folder], out, fmt="jsonl", jobs=1)
     with pytest.raises(UsageError, match="cannot resume it as 'csv'"):
-        list(convert_to([folder], out, fmt="csv", resume=True))
+        converted([folder], out, fmt="csv", resume=True)
 
 
-def test_a_fresh_run_forgets_the_previous_one(folder: Path, tmp_path: Path) -> None:
+def test_overwrite_removes_the_previous_conversion_and_nothing_else(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    list(convert_to([folder], out, fmt="jsonl", jobs=1, shard_size=2))
-    list(convert_to([SEED], out, fmt="jsonl", jobs=1, shard_size=2))
+    converted([folder], out, fmt="jsonl", jobs=1, shard_size=2)
+    assert [p.name for p in sorted(out.glob("part-*"))] == [f"part-0000{n}.jsonl" for n in range(4)]
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "part-9.jsonl.bak").write_bytes(b"a copy")
+    converted([SEED], out, fmt="jsonl", jobs=1, shard_size=2, overwrite=True)
     assert len(jsonl_lines(out)) == 1
     assert error_lines(out) == []
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".briefing-parser.lock", "errors.jsonl", "manifest.jsonl", "notes.txt", "part-00000.jsonl",
+        "part-9.jsonl.bak"]
+
+
+def test_a_folder_that_is_not_empty_is_refused_untouched(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    converted([folder], out, fmt="jsonl", jobs=1, shard_size=2)
+    before = _snapshot(out)
+    with pytest.raises(UsageError, match=r"out is not empty: give --resume .* or --overwrite"):
+        convert_to([SEED], out, fmt="jsonl", jobs=1)
+    assert _snapshot(out) == before
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match="mine is not empty"):
+        convert_to([SEED], str(mine))  # a str is a folder too
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]  # not even a lock file left
 
 
 def _changing_folder(root: Path) -> tuple[Path, list[str]]:
@@ -376,7 +409,9 @@ def _rows(out: Path, fmt: str) -> dict[str, list[Any]]:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    # the lock file says who held the folder last, and when
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".briefing-parser.lock"}
 
 
 def _format_or_skip(fmt: str) -> Any:
@@ -390,15 +425,15 @@ def test_resume_replaces_changed_pages_in_their_old_shards(tmp_path: Path, fmt: 
     fmt = _format_or_skip(fmt)
     folder, ids = _changing_folder(tmp_path)
     out, fresh = tmp_path / "out", tmp_path / "fresh"
-    list(convert_to([folder], out, fmt=fmt, jobs=1, shard_size=2))
+    converted([folder], out, fmt=fmt, jobs=1, shard_size=2)
     new = _change_two_pages(folder)
-    results = list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+    results = converted([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2)
     assert [(r.id, r.skipped) for r in results] == [(ids[0], True), (ids[1], False), (ids[2], False)]
     # Each page once, in its new version: the seed's SHA-256 for the second, the first's for the third.
     assert _shas_by_id(out, fmt) == sorted(new.items())
     assert new[ids[1]] == hashlib.sha256(SEED.read_bytes()).hexdigest()
     assert new[ids[2]] == new[ids[0]]
-    list(convert_to([folder], fresh, fmt=fmt, jobs=1, shard_size=2))
+    converted([folder], fresh, fmt=fmt, jobs=1, shard_size=2)
     assert _rows(out, fmt) == _rows(fresh, fmt)
     if fmt != "json":
         # part 0 kept the first page, part 1 (the third page alone) is gone, part 2 holds the two changed pages
@@ -406,7 +441,7 @@ def test_resume_replaces_changed_pages_in_their_old_shards(tmp_path: Path, fmt: 
         assert parts == {f"part-0000{n}.{fmt}" for n in (0, 2)}
 
     before = _snapshot(out)
-    again = list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+    again = converted([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2)
     assert all(r.skipped for r in again)
     assert _snapshot(out) == before
 
@@ -421,9 +456,9 @@ def test_a_kill_at_any_step_of_replacing_changed_pages_resumes_to_each_page_once
     fmt = _format_or_skip(fmt)
     folder, _ids = _changing_folder(tmp_path)
     first, fresh = tmp_path / "first", tmp_path / "fresh"
-    list(convert_to([folder], first, fmt=fmt, jobs=1, shard_size=2))
+    converted([folder], first, fmt=fmt, jobs=1, shard_size=2)
     new = _change_two_pages(folder)
-    list(convert_to([folder], fresh, fmt=fmt, jobs=1, shard_size=2))
+    converted([folder], fresh, fmt=fmt, jobs=1, shard_size=2)
     real_replace, real_unlink, real_record = os.replace, Path.unlink, batch_module.Manifest.record
     steps = {"left": -1}
 
@@ -454,17 +489,17 @@ def test_a_kill_at_any_step_of_replacing_changed_pages_resumes_to_each_page_once
         shutil.copytree(first, out)
         steps["left"] = kill_at
         try:
-            list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+            converted([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2)
         except _Killed:
             killed = True
         else:
             killed = False
         steps["left"] = -1
-        list(convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+        converted([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2)
         assert _shas_by_id(out, fmt) == sorted(new.items()), kill_at
         assert _rows(out, fmt) == _rows(fresh, fmt), kill_at
         before = _snapshot(out)
-        assert all(r.skipped for r in convert_to([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
+        assert all(r.skipped for r in converted([folder], out, fmt=fmt, jobs=1, resume=True, shard_size=2))
         assert _snapshot(out) == before
         if not killed:
             break

@@ -153,7 +153,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     outs = {}
     for fmt in ("parquet", "csv", "jsonl", "json"):
         outs[fmt] = root / fmt
-        list(convert_to([folder], outs[fmt], fmt=fmt, jobs=2, shard_size=4))  # type: ignore[arg-type]
+        convert_to([folder], outs[fmt], fmt=fmt, jobs=2, shard_size=4)  # type: ignore[arg-type]
     return folder, outs
 
 

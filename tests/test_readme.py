@@ -47,7 +47,7 @@ def test_every_command_and_example_runs_as_written(folder: Path, monkeypatch: py
     each Python example as a doctest."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     lines = [line for block in blocks("bash")[1:] for line in block.splitlines() if line.strip()]
-    assert len(lines) == 9
+    assert len(lines) == 10
     for line in lines:
         done = subprocess.run(["bash", "-c", f"set -o pipefail; {line}"], cwd=folder, env=env, capture_output=True,
                               text=True, timeout=300)

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
+import signal
 import sys
 import textwrap
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 import orjson
 
 from . import __version__
-from .batch import FORMATS, SHARD_SIZE, PageResult, UsageError, convert_to, count_pages, default_jobs
+from .batch import FORMATS, SHARD_SIZE, OutputError, PageResult, UsageError, convert_to, count_pages, default_jobs
 from .errors import ParseError
 from .general import GENERAL
 from .layouts import LAYOUTS
@@ -27,7 +30,7 @@ from .pipeline import parse
 from .schema import Briefing
 from .validate import check_file
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_OUTPUT = 0, 1, 2, 3, 4
 LAYOUT_NAMES = (GENERAL.name, *(office.name for office in OFFICES), *LAYOUTS)
 AREA_CODE = re.compile(r"0\d{2,3}")  # 010 (Beijing), 0538 (Tai'an)
 
@@ -91,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     c.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
     c.add_argument("--resume", action="store_true", help="skip pages whose output is already complete")
-    c.add_argument("--timeout", type=float, default=60.0, help="seconds per page before it fails (0: none)")
+    c.add_argument("--overwrite", action="store_true", help="replace the conversion already in the output folder")
+    c.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds per page before its worker is killed and the page fails (0: none)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     _layout_option(c)
     c.add_argument("--shard-size", type=_positive_int, default=SHARD_SIZE,
@@ -246,45 +251,68 @@ def _clip(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
+class _Stopped(BaseException):
+    """A signal asked the run to stop (raised where the run is, so that it unwinds cleanly)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
 def run_convert(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     options = {"layout": args.layout} if args.layout else {}
     started = time.perf_counter()
-    counts = {"ok": 0, "failed": 0, "skipped": 0}
     bar = _progress_bar(args)
+    logging.basicConfig(format="briefing-parser: %(message)s")  # the library's warnings (a damaged manifest)
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        results = convert_to(args.inputs, args.output, fmt=args.format, jobs=jobs, resume=args.resume,
-                             timeout=args.timeout or None, options=options, shard_size=args.shard_size,
-                             stdin=sys.stdin)
-        for result in results:
-            _count(counts, result)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(failed=counts["failed"], refresh=False)
+        done = convert_to(args.inputs, args.output, fmt=args.format, jobs=jobs, resume=args.resume,
+                          overwrite=args.overwrite, timeout=args.timeout, options=options,
+                          shard_size=args.shard_size, stdin=sys.stdin, on_result=_advancing(bar))
     except UsageError as error:
         print(f"briefing-parser convert: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted: run again with --resume to continue", file=sys.stderr)
-        return 130
+    except OutputError as error:
+        print(f"briefing-parser convert: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except (KeyboardInterrupt, _Stopped) as stop:
+        signum = stop.signum if isinstance(stop, _Stopped) else signal.SIGINT
+        print(f"stopped by {signal.Signals(signum).name}: what was committed stays; run again with --resume to "
+              "continue", file=sys.stderr)
+        return 128 + signum
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if bar is not None:
             bar.close()
-    total = counts["ok"] + counts["failed"]
-    if total == 0:
+    if done.pages == 0:
         print("briefing-parser convert: no pages found in the inputs", file=sys.stderr)
         return EXIT_USAGE
     seconds = time.perf_counter() - started
-    converted = total - counts["skipped"]
-    print(f"{total} pages: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} already done; "
+    converted = done.pages - done.skipped
+    print(f"{done.pages} pages: {done.ok} ok, {done.failed} failed, {done.skipped} already done; "
           f"{converted} converted in {seconds:.1f} s ({converted / seconds:.1f} pages/s, {jobs} jobs) "
           f"-> {args.output}", file=sys.stderr)
-    return _exit_code(counts["failed"], total)
+    return _exit_code(done.failed, done.pages)
 
 
-def _count(counts: dict[str, int], result: PageResult) -> None:
-    counts["failed" if result.failed else "ok"] += 1
-    counts["skipped"] += result.skipped
+def _advancing(bar: Any) -> Callable[[PageResult], None] | None:
+    """What moves the progress bar on by a page, counting the failed ones."""
+    if bar is None:
+        return None
+    failed = 0
+
+    def advance(result: PageResult) -> None:
+        nonlocal failed
+        failed += result.failed
+        bar.update(1)
+        bar.set_postfix(failed=failed, refresh=False)
+
+    return advance
 
 
 def _progress_bar(args: argparse.Namespace) -> Any:

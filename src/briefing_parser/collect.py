@@ -16,7 +16,7 @@ import regex
 
 from .errors import diagnostic
 from .html import PageImage
-from .schema import Diagnostic
+from .schema import INT_MAX, Diagnostic
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
 
@@ -316,7 +316,8 @@ def series(text: str) -> tuple[str, int | None] | None:
     match = SERIES.search(text)
     if not match:
         return None
-    return match.group("name"), chinese_number(match.group("number"))
+    number = chinese_number(match.group("number"))
+    return match.group("name"), number if number is not None and number <= INT_MAX else None
 
 
 def organizer(text: str) -> str | None:

@@ -3,6 +3,7 @@ and `read_table`."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import logging
@@ -10,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
+from functools import cache, partial
 from operator import attrgetter
 from pathlib import Path
 from types import UnionType
@@ -233,9 +234,28 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A file name's longest length in bytes on the usual filesystems (ext4, XFS, btrfs, tmpfs, NTFS in UTF-16 units).
+NAME_MAX = 255
+
+
 def temp_path(path: Path) -> Path:
-    """Where `path` is written before the rename that makes it appear complete."""
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Where `path` is written before the rename that makes it appear complete (short whatever the name)."""
+    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
+    return path.with_name(f".{digest}.{os.getpid()}.tmp")
+
+
+def fit_name(relative: str) -> str:
+    """`relative` with a last part too long for a file name cut and told apart by a hash of the whole
+    (a 300-byte page name → its first 230 bytes + '~' + 16 hex digits + its suffix)."""
+    head, _, name = relative.rpartition("/")
+    raw = os.fsencode(name)
+    if len(raw) <= NAME_MAX:
+        return relative
+    suffix = os.fsencode(Path(name).suffix)[:16]
+    mark = b"~" + hashlib.sha256(raw).hexdigest()[:16].encode() + suffix
+    kept = raw[: NAME_MAX - len(mark)].decode("utf-8", "ignore").encode()  # not inside a character
+    fitted = os.fsdecode(kept + mark)
+    return f"{head}/{fitted}" if head else fitted
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -246,8 +266,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
+class Unwritable(ValueError):
+    """One page's rows do not fit the output (a value outside its column's type, text that cannot be encoded)."""
+
+
 class ShardWriter(Protocol):
-    """Receives pages, then either commits its files (renamed into place) or aborts them."""
+    """Receives pages (`add` raises Unwritable for a page it cannot hold, and holds none of it), then either
+    commits its files (renamed into place) or aborts them."""
 
     def add(self, document: bytes | None, tables: Tables | None) -> None: ...
 
@@ -281,7 +306,9 @@ class Files:
 
     def abort(self) -> None:
         for _path, temp, handle in self.files.values():
-            handle.close()
+            # the disk that made the run stop may refuse the last write too: the file goes anyway
+            with contextlib.suppress(OSError):
+                handle.close()
             temp.unlink(missing_ok=True)
 
 
@@ -298,28 +325,39 @@ class JsonlShard(Files):
 
 
 class CsvShard(Files):
-    """One CSV file per table (header first), rows streamed into temp files."""
+    """One CSV file per table (header first), each page's rows encoded whole, then streamed into temp files."""
 
     def __init__(self, out: Path, name: str) -> None:
         super().__init__()
-        self.handles: dict[str, IO[str]] = {}
+        self.handles: dict[str, IO[bytes]] = {}
         for table in TABLES.values():
-            handle = self.open(out, f"{table.name}/{name}.csv",
-                               lambda temp: temp.open("w", encoding="utf-8", newline=""))
-            handle.write(",".join(c.name for c in table.columns) + "\r\n")
+            handle = self.open(out, f"{table.name}/{name}.csv", lambda temp: temp.open("wb"))
+            handle.write(_utf8(",".join(c.name for c in table.columns) + "\r\n"))
             self.handles[table.name] = handle
 
     def add(self, document: bytes | None, tables: Tables | None) -> None:
+        # Every table's rows of the page are encoded before any is written: a page goes in whole or not at all.
+        encoded = {}
         for name, rows in (tables or {}).items():
             columns = TABLES[name].columns
             kinds = [c.kind for c in columns]
-            self.handles[name].writelines(csv_line([encode_cell(row[c.name], c.kind) for c in columns], kinds)
-                                          for row in rows)
+            encoded[name] = _utf8("".join(csv_line([encode_cell(row[c.name], c.kind) for c in columns], kinds)
+                                          for row in rows))
+        for name, data in encoded.items():
+            self.handles[name].write(data)
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate
+        raise Unwritable(f"text that UTF-8 cannot encode: {error}") from error
 
 
 PANDAS_METADATA_VERSION = "2.0.0"  # the pandas metadata format pyarrow reads
 
 
+@cache
 def arrow_schema(table: str) -> Any:
     """The pyarrow schema of one table (pyarrow is imported here, only when Parquet is asked for). Its
     pandas metadata makes `to_pandas()` and `pandas.read_parquet` give nullable integers (Int64) and dates
@@ -339,23 +377,31 @@ def arrow_schema(table: str) -> Any:
 
 
 class ParquetShard(Files):
-    """One Parquet file per table; rows are flushed as row groups every `pages_per_group` pages."""
+    """One Parquet file per table; each page's rows are made Arrow columns on arrival (so a value that does not
+    fit is that page's problem), and flushed as row groups every `pages_per_group` pages."""
 
     def __init__(self, out: Path, name: str, pages_per_group: int = 64) -> None:
         import pyarrow.parquet as pq
 
         super().__init__()
         self.pages_per_group, self.pending_pages = pages_per_group, 0
-        self.buffers: dict[str, list[Row]] = {table: [] for table in TABLES}
+        self.buffers: dict[str, list[Any]] = {table: [] for table in TABLES}
         self.writers = {table: self.open(out, f"{table}/{name}.parquet",
                                          partial(pq.ParquetWriter, schema=arrow_schema(table), compression="zstd"))
                         for table in TABLES}
 
     def add(self, document: bytes | None, tables: Tables | None) -> None:
+        import pyarrow as pa
+
         if tables is None:
             return
-        for table, rows in tables.items():
-            self.buffers[table].extend(rows)
+        try:
+            converted = {table: pa.Table.from_pylist(rows, schema=arrow_schema(table))
+                         for table, rows in tables.items() if rows}
+        except (pa.ArrowException, OverflowError, ValueError, TypeError) as error:
+            raise Unwritable(f"{type(error).__name__}: {error}") from error
+        for table, columns in converted.items():
+            self.buffers[table].append(columns)
         self.pending_pages += 1
         if self.pending_pages >= self.pages_per_group:
             self._flush()
@@ -363,9 +409,9 @@ class ParquetShard(Files):
     def _flush(self) -> None:
         import pyarrow as pa
 
-        for table, rows in self.buffers.items():
-            if rows:
-                self.writers[table].write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)))
+        for table, parts in self.buffers.items():
+            if parts:
+                self.writers[table].write_table(pa.concat_tables(parts))
             self.buffers[table] = []
         self.pending_pages = 0
 

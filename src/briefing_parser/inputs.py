@@ -15,7 +15,7 @@ from .export import (
     Tables,
 )
 from .schema import Briefing
-from .warc import WarcUnavailable, is_warc, read_pages
+from .warc import WarcTruncated, WarcUnavailable, is_warc, read_pages
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +26,32 @@ class UsageError(ValueError):
     """The caller asked for something impossible (unknown format, missing extra, resuming another format)."""
 
 
+class OutputError(RuntimeError):
+    """The output folder cannot be written (a full disk, no permission): the run stops, what it committed stays."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageError:
+    """Why a page failed: a dotted code and a message (made valid text: it may quote a file name)."""
+
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
+
+
 @dataclass(frozen=True, slots=True)
 class PageInput:
-    """One page to convert: from a file (`path`) or from memory (`data`, e.g. a WARC record)."""
+    """One page to convert: from a file (`path`) or from memory (`data`, e.g. a WARC record), with the
+    problems its input already had (a WARC record cut short)."""
 
     id: str
     origin: str
     uri: str | None
     path: str | None = None
     data: bytes | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PageError:
-    """Why a page failed: a dotted code and a message."""
-
-    code: str
-    message: str
+    errors: tuple[PageError, ...] = ()
 
 
 @dataclass(slots=True)
@@ -98,11 +107,19 @@ def _expand(inputs: Iterable[str | os.PathLike[str]], stdin: IO[str] | None) -> 
     for spec in inputs:
         text = os.fspath(spec)
         if text == "-":
-            for line in stdin if stdin is not None else ():
+            for line in _lines(stdin):
                 if line.strip():
                     yield from _expand_one(line.strip())
         else:
             yield from _expand_one(text)
+
+
+def _lines(stdin: IO[str] | None) -> Iterator[str]:
+    """The lines of a list of paths; read as bytes where possible, so a name that is not UTF-8 still opens."""
+    if stdin is None:
+        return
+    binary = getattr(stdin, "buffer", None)
+    yield from (os.fsdecode(line.rstrip(b"\r\n")) for line in binary) if binary is not None else stdin
 
 
 def _expand_one(spec: str) -> Iterator[Item]:
@@ -119,7 +136,7 @@ def _expand_one(spec: str) -> Iterator[Item]:
             if file.is_file():
                 yield from _from_file(file, file.relative_to(root).as_posix() if root.parts else file.as_posix())
     else:
-        yield PageResult(id=clean_id(path.name or spec), origin=spec, uri=None,
+        yield PageResult(id=clean_id(path.name or spec), origin=printable(spec), uri=None,
                          errors=(PageError("convert.not_found", f"no such file, folder or glob match: {spec}"),))
 
 
@@ -143,7 +160,7 @@ def _from_file(path: Path, name: str) -> Iterator[Item]:
     if is_warc(path):
         yield from _from_warc(path, name)
     else:
-        yield PageInput(id=clean_id(name), origin=str(path), uri=str(path), path=str(path))
+        yield PageInput(id=clean_id(name), origin=printable(str(path)), uri=printable(str(path)), path=str(path))
 
 
 def _from_warc(path: Path, name: str) -> Iterator[Item]:
@@ -151,8 +168,11 @@ def _from_warc(path: Path, name: str) -> Iterator[Item]:
     try:
         for page in read_pages(path):
             number += 1
-            yield PageInput(id=clean_id(f"{name}/{number:06d}"), origin=f"{path}@{page.offset}",
-                            uri=page.uri, data=page.data)
+            cut = (PageError("convert.warc_truncated", page.cut),) if page.cut else ()
+            yield PageInput(id=clean_id(f"{name}/{number:06d}"), origin=printable(f"{path}@{page.offset}"),
+                            uri=printable(page.uri), data=page.data, errors=cut)
+    except WarcTruncated as error:
+        yield _input_failure(path, name, "convert.warc_truncated", f"{error} ({number} pages recovered before it)")
     except WarcUnavailable as error:
         yield _input_failure(path, name, "convert.warc_unavailable", str(error))
     except Exception as error:  # a corrupt archive ends that archive, not the run
@@ -160,13 +180,23 @@ def _from_warc(path: Path, name: str) -> Iterator[Item]:
 
 
 def _input_failure(path: Path, name: str, code: str, message: str) -> PageResult:
-    return PageResult(id=clean_id(name), origin=str(path), uri=None, errors=(PageError(code, message),))
+    return PageResult(id=clean_id(name), origin=printable(str(path)), uri=None, errors=(PageError(code, message),))
 
 
 def clean_id(name: str) -> str:
-    """A relative, forward-slashed id that cannot climb out of the output folder."""
-    parts = [p for p in re.split(r"[\\/]+", name) if p not in ("", ".", "..")]
+    """A relative, forward-slashed id that cannot climb out of the output folder, in valid text."""
+    parts = [printable(p) for p in re.split(r"[\\/]+", name) if p not in ("", ".", "..")]
     return "/".join(parts) or "page"
+
+
+def printable(text: str) -> str:
+    """`text` as valid Unicode: the bytes of a name that are not UTF-8 (bad-\\udcff.html) shown as escapes
+    (bad-\\xff.html), so that JSON and the terminal can carry it."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name decoded to
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def count_pages(inputs: Iterable[str | os.PathLike[str]]) -> int | None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import re
+import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import orjson
 
 from .export import (
+    TABLES,
     ShardWriter,
     rewrite_without,
     sha256_file,
@@ -23,9 +27,50 @@ from .inputs import Item, PageError, PageInput, PageResult, UsageError
 
 log = logging.getLogger(__name__)
 
-MANIFEST, ERRORS = "manifest.jsonl", "errors.jsonl"
+MANIFEST, ERRORS, LOCK = "manifest.jsonl", "errors.jsonl", ".briefing-parser.lock"
 FORMATS = ("json", "jsonl", "parquet", "csv")
 Format = Literal["json", "jsonl", "parquet", "csv"]
+# What a conversion names its files: part-00000.jsonl, turns/part-00000.csv, pages/a.html.json; and its
+# temporary files (.0123456789abcdef.4242.tmp).
+TABLE_NAMES = "|".join(TABLES)
+FILE_NAMES = {
+    "jsonl": re.compile(r"part-\d+\.jsonl"), "csv": re.compile(rf"(?:{TABLE_NAMES})/part-\d+\.csv"),
+    "parquet": re.compile(rf"(?:{TABLE_NAMES})/part-\d+\.parquet"), "json": re.compile(r".+\.json", re.DOTALL),
+}
+TEMP_NAME = re.compile(r"\..+\.\d+\.tmp", re.DOTALL)
+
+
+def check_empty(out: Path) -> None:
+    """A fresh run goes into an empty folder (or one holding only a lock): it must not mix with what is there."""
+    if out.is_dir() and any(entry.name != LOCK for entry in out.iterdir()):
+        raise UsageError(f"{out} is not empty: give --resume to go on with the conversion in it, or --overwrite "
+                         "to replace it")
+
+
+class FolderBusy(UsageError):
+    """Another conversion holds the output folder."""
+
+
+class FolderLock:
+    """An output folder held by one run at a time: a lock the kernel drops when the run (and its workers) end,
+    in a file that says who holds it."""
+
+    def __init__(self, out: Path) -> None:
+        self.handle: IO[bytes] = (out / LOCK).open("a+b")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().decode("utf-8", "replace").strip() or "another process"
+            self.handle.close()
+            raise FolderBusy(f"{out} is being written by another conversion: {holder}") from None
+        self.handle.truncate(0)
+        self.handle.write(f"pid {os.getpid()} on {socket.gethostname()}, since "
+                          f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+        self.handle.flush()
+
+    def release(self) -> None:
+        self.handle.close()
 
 
 # --- writing an output folder ---------------------------------------------------------------------
@@ -43,14 +88,16 @@ PageEntry = tuple[str, str | None, tuple[PageError, ...]]
 
 @dataclass(eq=False, slots=True)
 class _Commit:
-    files: dict[str, str]
+    files: Mapping[str, str | None]  # name → SHA-256, or None: removed
     pages: list[PageEntry]
 
 
 class Manifest:
-    """What is complete in an output folder: each commit lists its files (with hashes) and its pages."""
+    """What is complete in an output folder: each commit lists its files (with hashes) and its pages.
 
-    def __init__(self, out: Path, fmt: Format, resume: bool) -> None:
+    `overwrite` first removes what an earlier conversion wrote (the files its manifest lists), nothing else."""
+
+    def __init__(self, out: Path, fmt: Format, *, resume: bool = False, overwrite: bool = False) -> None:
         self.out, self.fmt = out, fmt
         self.path = out / MANIFEST
         self.done: dict[str, _Done] = {}
@@ -59,7 +106,8 @@ class Manifest:
         if resume and self.path.exists():
             self._load()
         else:
-            _clear(out)
+            if overwrite:
+                _forget(out)
             write_atomically(self.path, orjson.dumps({"manifest": 1, "format": fmt}) + b"\n")
         _remove_temps_and_orphans(out, fmt, self.files)
         self.handle = self.path.open("ab")
@@ -69,31 +117,37 @@ class Manifest:
                 self.handle.write(b"\n")
 
     def _load(self) -> None:
+        """The intact commits; a damaged line (or header) is reported, its pages redone, the manifest rewritten."""
         lines = self.path.read_bytes().splitlines()
-        header = orjson.loads(lines[0]) if lines else {}
-        if header.get("format") != self.fmt:
+        header = _json(lines[0]) if lines else None
+        damaged = []
+        if not isinstance(header, dict) or header.get("manifest") != 1:
+            damaged.append("its first line")
+        elif header.get("format") != self.fmt:
             raise UsageError(f"{self.out} holds a {header.get('format')!r} conversion; cannot resume it as "
                              f"{self.fmt!r}")
-        commits: list[tuple[dict[str, str | None], list[dict[str, Any]]]] = []
-        for line in lines[1:]:
-            try:
-                entry = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue  # a line cut short by a kill: its files are orphans, its pages are redone
-            commits.append((entry["files"], entry["pages"]))
+        commits: list[_Commit] = []
+        for number, line in enumerate(lines[1:], 2):
+            commit = _commit(_json(line), self.fmt)
+            if commit is not None:
+                commits.append(commit)
+            elif line.strip() and not line.startswith(b'{"files":'):  # a line cut short by a kill is no damage
+                damaged.append(f"line {number}")
         # A file's latest line wins: a shard rewritten without some pages (or removed: digest null), or a
         # page's JSON file written again, supersedes the commit that wrote it before.
-        latest = {name: n for n, (files, _) in enumerate(commits) for name in files}
-        for n, (files, pages) in enumerate(commits):
-            present = {name: digest for name, digest in files.items() if digest is not None}
-            if any(latest[name] != n for name in files) or present != files:
+        latest = {name: n for n, commit in enumerate(commits) for name in commit.files}
+        for n, commit in enumerate(commits):
+            present = {name: digest for name, digest in commit.files.items() if digest is not None}
+            if any(latest[name] != n for name in commit.files) or present != commit.files:
                 continue
             if all((self.out / name).is_file() and sha256_file(self.out / name) == digest
                    for name, digest in present.items()):
-                self._hold(_Commit(present, [
-                    (page["id"], page["sha256"], tuple(PageError(code, message) for code, message in page["errors"]))
-                    for page in pages
-                ]))
+                self._hold(commit)
+        if damaged:
+            log.warning("%s is damaged (%s): its pages there are converted again", self.path, ", ".join(damaged))
+            held = list(dict.fromkeys(self.holders.values()))
+            write_atomically(self.path, orjson.dumps({"manifest": 1, "format": self.fmt}) + b"\n"
+                             + b"".join(_line(commit.files, commit.pages) for commit in held))
 
     def _hold(self, commit: _Commit) -> None:
         self.files.update(commit.files)
@@ -103,10 +157,7 @@ class Manifest:
 
     def record(self, files: Mapping[str, str | None], pages: list[PageEntry]) -> None:
         """Append one commit; written after its files are renamed into place (or removed), so it never lies."""
-        entry = {"files": files, "pages": [
-            {"id": pid, "sha256": sha, "errors": [[e.code, e.message] for e in errors]} for pid, sha, errors in pages
-        ]}
-        self.handle.write(orjson.dumps(entry) + b"\n")
+        self.handle.write(_line(files, pages))
         self.handle.flush()
         for name, digest in files.items():
             if digest is None:
@@ -166,11 +217,45 @@ def _input_sha256(page: PageInput) -> str | None:
         return None
 
 
-def _clear(out: Path) -> None:
-    """Forget a previous conversion in `out` (its per-page JSON files are overwritten, not deleted)."""
+def _line(files: Mapping[str, str | None], pages: list[PageEntry]) -> bytes:
+    return orjson.dumps({"files": files, "pages": [
+        {"id": pid, "sha256": sha, "errors": [[e.code, e.message] for e in errors]} for pid, sha, errors in pages
+    ]}) + b"\n"
+
+
+def _json(line: bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _commit(entry: Any, fmt: Format) -> _Commit | None:
+    """A manifest line read back, or None when it is not one this format writes (cut, garbage, another's)."""
+    try:
+        files: dict[str, str | None] = entry["files"]
+        pages = [(page["id"], page["sha256"], tuple(PageError(code, message) for code, message in page["errors"]))
+                 for page in entry["pages"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    names_fit = isinstance(files, dict) and all(FILE_NAMES[fmt].fullmatch(name) for name in files)
+    texts = all(isinstance(pid, str) and isinstance(sha, str | None) for pid, sha, _ in pages)
+    return _Commit(files, pages) if names_fit and texts else None
+
+
+def _forget(out: Path) -> None:
+    """Remove an earlier conversion from `out`: every file its manifest ever listed, its errors and manifest."""
+    path = out / MANIFEST
+    lines = path.read_bytes().splitlines() if path.is_file() else []
+    header = _json(lines[0]) if lines else None
+    fmt = header.get("format") if isinstance(header, dict) else None
+    for line in lines[1:]:
+        commit = _commit(_json(line), fmt) if fmt in FILE_NAMES else None
+        for name in commit.files if commit else ():
+            (out / name).unlink(missing_ok=True)
     for name in (MANIFEST, ERRORS):
         (out / name).unlink(missing_ok=True)
-    for fmt in ("jsonl", "csv", "parquet"):
+    if fmt in FILE_NAMES:
         _remove_temps_and_orphans(out, fmt, set())
 
 
@@ -179,7 +264,9 @@ def _remove_temps_and_orphans(out: Path, fmt: str, keep: set[str]) -> None:
     shard_globs = ["part-*.jsonl"] if fmt == "jsonl" else [f"*/part-*.{fmt}"] if fmt in ("csv", "parquet") else []
     for pattern in shard_globs:
         for path in out.glob(pattern):
-            if path.relative_to(out).as_posix() not in keep:
+            name = path.relative_to(out).as_posix()
+            if name not in keep and FILE_NAMES[fmt].fullmatch(name):
                 path.unlink()
     for temp in out.rglob(".*.tmp"):
-        temp.unlink(missing_ok=True)
+        if TEMP_NAME.fullmatch(temp.name):
+            temp.unlink(missing_ok=True)

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0.0"
+# The largest whole number every output holds (a Parquet int64 column).
+INT_MAX = 2**63 - 1
 
 Role = Literal["host", "official", "journalist", "interpreter", "unknown"]
 TurnKind = Literal["opening", "statement", "transition", "question", "answer", "closing", "other"]
@@ -45,7 +47,8 @@ class Series(Model):
     """A conference series, e.g. “坚定不移推动高质量发展”系列新闻发布会第九场."""
 
     name: str | None = Field(None, description="Name of the series without quotes.")
-    number: int | None = Field(None, description="Number of this conference in the series (第九场 → 9).")
+    number: int | None = Field(None, ge=0, le=INT_MAX,
+                               description="Number of this conference in the series (第九场 → 9).")
 
 
 class Participant(Model):
