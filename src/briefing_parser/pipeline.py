@@ -25,7 +25,7 @@ from .general import GENERAL
 from .html import Page, PageImage, extract, from_text
 from .layouts import Detection, Layout, strip_span
 from .offices import KNOWN, OFFICES, office
-from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind
+from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind, turn_paragraphs, with_words
 from .segment import (
     Range,
     RawTurn,
@@ -351,6 +351,11 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
                     for s, e in stray]
     started_at = next((t["at"] for t in turns if t["at"]), None)
     series = collect.series(text[: spans[1][0]] if len(spans) > 1 else text)
+    segments = account_for(page, cut, header, stray, turns, images, phones)
+    if not cut.raw and turns:
+        # The one turn of a page without markers has the words the lossless map leaves it (no image names, no
+        # header lines), as a lean document's turns get theirs back.
+        with_words({"text": text, "segments": segments, "turns": turns})
     return {
         "language": _language(text), "text": text, "title": meta.title, "topic": meta.topic,
         "published": meta.published, "origin": meta.origin, "breadcrumb": meta.breadcrumb,
@@ -365,7 +370,7 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
         "contacts": [{"id": f"c{n}", "kind": p.kind, "raw": p.raw, "e164": p.e164, "owner": p.owner,
                       "turn_id": turn_at(p.span[0]), "span": _span(p.span)} for n, p in enumerate(phones, 1)],
         "images": image_dicts,
-        "segments": account_for(page, cut, header, stray, turns, images, phones),
+        "segments": segments,
         "diagnostics": diagnostics,
     }
 
@@ -474,7 +479,7 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
         marker = raw.marker
         # Holes are in text order: bisect instead of scanning all of them for every turn.
         own = holes[bisect_left(hole_starts, span[0]):bisect_left(hole_starts, span[1])]
-        paragraphs = _paragraphs(text, span, own)
+        paragraphs = turn_paragraphs(text, span, own)
         day = collect.parse_date(marker.date) if marker and marker.date else published
         turns.append({
             "id": f"t{index + 1}",
@@ -493,23 +498,10 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
     return turns
 
 
-def _paragraphs(text: str, span: Range, holes: list[Range]) -> list[str]:
-    """The non-empty lines of a span, with image names cut out and edges stripped."""
-    pieces, pos = [], span[0]
-    for start, end in holes:
-        pieces.append(text[pos:start])
-        pos = end
-    pieces.append(text[pos:span[1]])
-    joined = "".join(pieces)
-    return [line.strip() for line in joined.split("\n") if line.strip()]
-
-
 def _whole_text_turn(text: str, content: Range) -> dict[str, Any]:
-    span = strip_span(text, content)
-    paragraphs = _paragraphs(text, span, [])
+    """The one turn of a page without markers, without its words (they come from the lossless map)."""
     return {"id": "t1", "index": 0, "at": None, "participant_id": None, "label": "", "role": "unknown",
-            "kind": "other", "text": "\n".join(paragraphs), "paragraphs": paragraphs, "image_ids": [],
-            "span": _span(span), "marker_span": None}
+            "kind": "other", "image_ids": [], "span": _span(strip_span(text, content)), "marker_span": None}
 
 
 def _turn_finder(turns: list[dict[str, Any]]) -> Callable[[int], str | None]:
