@@ -23,6 +23,7 @@ from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .general import GENERAL
 from .html import Page, PageImage, extract, from_text
+from .inputs import PAGE_SUFFIXES
 from .layouts import Detection, Layout, strip_span
 from .offices import KNOWN, OFFICES, office
 from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind, turn_paragraphs, with_words
@@ -56,17 +57,27 @@ class ParseOptions:
     strict: bool = False
     layout: str | None = None
     area_code: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# The longest `str` that is taken for a path (PATH_MAX on Linux): a longer one is a page.
+LONGEST_PATH = 4096
 
 
 def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
           options: ParseOptions | Mapping[str, Any] | None = None) -> Briefing:
     """Parse one page (HTML bytes in any encoding, HTML or plain text, or a path to either).
 
-    Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong
-    argument, OSError for an unreadable path, and ParseError in strict mode.
+    A `str` is the page itself, unless it holds no line break and no `<` and names an existing file:
+    then it is that file's path (`parse("saved/page.html")`), as a `Path` would be. Such a `str` that
+    ends like a page's file name (.html, .htm, .shtml, .txt) but names no file raises FileNotFoundError
+    rather than being parsed as a one-line page (pass bytes to parse such a line as text).
+
+    Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong argument or an
+    unknown option, OSError for an unreadable path, and ParseError in strict mode.
     """
     opts = _options(options)
+    if isinstance(source, str) and _names_a_file(source):
+        source = Path(source)
     if isinstance(source, os.PathLike):
         path = Path(source)
         data: bytes | str = path.read_bytes()
@@ -114,15 +125,31 @@ def collection_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def _names_a_file(source: str) -> bool:
+    """Whether a `str` given to parse() is a path: one line without `<` that names a file. One that ends in a
+    page's suffix and names none is a mistyped path, not a page (FileNotFoundError)."""
+    if len(source) > LONGEST_PATH or "\n" in source or "\r" in source or "<" in source or not source.strip():
+        return False
+    if os.path.isfile(source):
+        return True
+    if source.rstrip().lower().endswith(PAGE_SUFFIXES):
+        raise FileNotFoundError(f"parse() was given {source!r}, which looks like a path but names no file "
+                                "(pass the page's bytes to parse this line as text)")
+    return False
+
+
 def _options(options: ParseOptions | Mapping[str, Any] | None) -> ParseOptions:
     if options is None:
         return ParseOptions()
     if isinstance(options, ParseOptions):
         return options
     if isinstance(options, Mapping):
-        names = {f.name for f in fields(ParseOptions)} - {"extra"}
-        known = {k: v for k, v in options.items() if k in names}
-        return ParseOptions(**known, extra={k: v for k, v in options.items() if k not in names})
+        names = [f.name for f in fields(ParseOptions)]
+        unknown = sorted(str(key) for key in options if key not in names)
+        if unknown:
+            raise TypeError(f"unknown parse option{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                            f"the options are {', '.join(names)}")
+        return ParseOptions(**options)
     raise TypeError(f"options must be a ParseOptions or a mapping, not {type(options).__name__}")
 
 

@@ -202,12 +202,18 @@ class Briefing(Model):
         return self.text[segment.span.start : segment.span.end]
 
     def turn(self, turn_id: str) -> Turn:
-        """The turn with this id."""
-        return next(t for t in self.turns if t.id == turn_id)
+        """The turn with this id (KeyError when there is none)."""
+        for turn in self.turns:
+            if turn.id == turn_id:
+                return turn
+        raise KeyError(turn_id)
 
     def participant(self, participant_id: str) -> Participant:
-        """The participant with this id."""
-        return next(p for p in self.participants if p.id == participant_id)
+        """The participant with this id (KeyError when there is none)."""
+        for participant in self.participants:
+            if participant.id == participant_id:
+                return participant
+        raise KeyError(participant_id)
 
 
 Location = tuple[int | str, ...]
