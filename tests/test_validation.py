@@ -79,20 +79,24 @@ def test_the_seed_page_breaks_nothing() -> None:
 
 
 def test_more_invariants() -> None:
-    """Turns out of text order, a marker inside its body, a contact whose raw is not at its span, a follow-up
-    of itself, a gap between segments."""
+    """A participant of an outlet not held, turns out of text order, a marker inside its body, a follow-up of
+    itself and one of an exchange not held, a contact whose raw is not at its span, a gap between segments."""
     doc = copy.deepcopy(SEED.model_dump(mode="json"))
     doc["turns"][3]["span"], doc["turns"][3]["marker_span"] = doc["turns"][2]["span"], None
     doc["turns"][5]["marker_span"]["end"] = doc["turns"][5]["span"]["start"] + 3
     doc["contacts"][0]["raw"] = "6991153"
     doc["exchanges"][0]["follows"] = "q1"
+    doc["exchanges"][1]["follows"] = "q99"
+    doc["participants"][2]["outlet_id"] = "o9"
     doc["segments"][4]["span"]["start"] += 1
     start = doc["turns"][2]["span"]["start"]
     assert [(p.path, p.message) for p in check_document(doc, "x")] == [
+        ("$.participants[2].outlet_id", "names outlet 'o9', which the document does not hold"),
         ("$.turns[3].span.start", f"starts at {start}, inside the turn before (to {doc['turns'][2]['span']['end']})"),
         ("$.turns[5].marker_span.end", f"ends at {doc['turns'][5]['span']['start'] + 3}, inside the turn's body "
                                        f"(from {doc['turns'][5]['span']['start']})"),
         ("$.exchanges[0].follows", "names the exchange itself"),
+        ("$.exchanges[1].follows", "names exchange 'q99', which the document does not hold"),
         ("$.contacts[0].raw", f"is not what text holds at {doc['contacts'][0]['span']['start']}:"
                               f"{doc['contacts'][0]['span']['end']}"),
         ("$.segments[4].span.start", f"starts at {doc['segments'][4]['span']['start']}, not where the segment "

@@ -233,16 +233,20 @@ def breaches(doc: Briefing) -> list[Breach]:
     order, none overlapping the one before, each marker before its body; ids unique within their list; every
     id that an item names (a turn's participant and images, an exchange's turns, outlet and the exchange it
     follows, a participant's outlet, a contact's or an image's turn) found in its list; a contact's `raw` and
-    an image's `filename` what `text` holds at their spans."""
+    an image's `filename` what `text` holds at their spans. Each check is a comparison inline; a breach is
+    described only when one is found (a sound document costs a few percent of its parse)."""
     found: list[Breach] = []
     text, size = doc.text, len(doc.text)
 
-    def inside(span: Span | None, *where: int | str) -> None:
-        if span is not None and span.end > size:
+    def outside(span: Span, *where: int | str) -> None:
+        if span.end > size:
             found.append(Breach((*where, "end"), f"ends at {span.end}, past the end of text ({size} characters)",
                                 span.end))
-        elif span is not None and span.start > span.end:
+        else:
             found.append(Breach((*where, "start"), f"starts at {span.start}, after its end ({span.end})", span.start))
+
+    def missing(value: str, kind: str, *where: int | str) -> None:
+        found.append(Breach(where, f"names {kind} {value!r}, which the document does not hold", value))
 
     def unique(name: str, items: list[Any]) -> set[str]:
         seen: set[str] = set()
@@ -252,62 +256,69 @@ def breaches(doc: Briefing) -> list[Breach]:
             seen.add(item.id)
         return seen
 
-    def resolve(value: str | None, known: set[str], kind: str, *where: int | str) -> None:
-        if value is not None and value not in known:
-            found.append(Breach(where, f"names {kind} {value!r}, which the document does not hold", value))
-
-    def placed(name: str, index: int, item: Contact | Image, field: str, written: str) -> None:
-        resolve(item.turn_id, turns, "turn", name, index, "turn_id")
-        inside(item.span, name, index, "span")
-        if item.span.end <= size and text[item.span.start:item.span.end] != written:
-            found.append(Breach((name, index, field), f"is not what text holds at {item.span.start}:{item.span.end}",
-                                written))
-
     participants, outlets = unique("participants", doc.participants), unique("outlets", doc.outlets)
     turns, exchanges = unique("turns", doc.turns), unique("exchanges", doc.exchanges)
     images = unique("images", doc.images)
     unique("contacts", doc.contacts)
     for index, participant in enumerate(doc.participants):
-        resolve(participant.outlet_id, outlets, "outlet", "participants", index, "outlet_id")
+        if participant.outlet_id is not None and participant.outlet_id not in outlets:
+            missing(participant.outlet_id, "outlet", "participants", index, "outlet_id")
     previous_end = 0
     for index, turn in enumerate(doc.turns):
+        span, marker = turn.span, turn.marker_span
         if turn.index != index:
             found.append(Breach(("turns", index, "index"), f"is {turn.index}, not the turn's position {index}",
                                 turn.index))
-        resolve(turn.participant_id, participants, "participant", "turns", index, "participant_id")
+        if turn.participant_id is not None and turn.participant_id not in participants:
+            missing(turn.participant_id, "participant", "turns", index, "participant_id")
         for n, image_id in enumerate(turn.image_ids):
-            resolve(image_id, images, "image", "turns", index, "image_ids", n)
-        inside(turn.span, "turns", index, "span")
-        inside(turn.marker_span, "turns", index, "marker_span")
-        start = turn.span.start
-        if turn.marker_span is not None:
-            if turn.marker_span.end > start:
+            if image_id not in images:
+                missing(image_id, "image", "turns", index, "image_ids", n)
+        if not span.start <= span.end <= size:
+            outside(span, "turns", index, "span")
+        start = span.start
+        if marker is not None:
+            if not marker.start <= marker.end <= size:
+                outside(marker, "turns", index, "marker_span")
+            elif marker.end > start:
                 found.append(Breach(("turns", index, "marker_span", "end"),
-                                    f"ends at {turn.marker_span.end}, inside the turn's body (from {start})",
-                                    turn.marker_span.end))
-            start = turn.marker_span.start
+                                    f"ends at {marker.end}, inside the turn's body (from {start})", marker.end))
+            start = marker.start
         if start < previous_end:
-            found.append(Breach(("turns", index, "marker_span" if turn.marker_span else "span", "start"),
+            found.append(Breach(("turns", index, "marker_span" if marker else "span", "start"),
                                 f"starts at {start}, inside the turn before (to {previous_end})", start))
-        previous_end = max(previous_end, turn.span.end)
+        if span.end > previous_end:
+            previous_end = span.end
     for index, exchange in enumerate(doc.exchanges):
-        for n, turn_id in enumerate(exchange.question_turn_ids):
-            resolve(turn_id, turns, "turn", "exchanges", index, "question_turn_ids", n)
-        for n, turn_id in enumerate(exchange.answer_turn_ids):
-            resolve(turn_id, turns, "turn", "exchanges", index, "answer_turn_ids", n)
-        resolve(exchange.outlet_id, outlets, "outlet", "exchanges", index, "outlet_id")
+        for field in ("question_turn_ids", "answer_turn_ids"):
+            for n, turn_id in enumerate(getattr(exchange, field)):
+                if turn_id not in turns:
+                    missing(turn_id, "turn", "exchanges", index, field, n)
+        if exchange.outlet_id is not None and exchange.outlet_id not in outlets:
+            missing(exchange.outlet_id, "outlet", "exchanges", index, "outlet_id")
         if exchange.follows == exchange.id:
             found.append(Breach(("exchanges", index, "follows"), "names the exchange itself", exchange.follows))
-        resolve(exchange.follows, exchanges, "exchange", "exchanges", index, "follows")
+        elif exchange.follows is not None and exchange.follows not in exchanges:
+            missing(exchange.follows, "exchange", "exchanges", index, "follows")
         for n, part in enumerate(exchange.parts):
-            inside(part.span, "exchanges", index, "parts", n, "span")
-            inside(part.answer_span, "exchanges", index, "parts", n, "answer_span")
-    for index, contact in enumerate(doc.contacts):
-        placed("contacts", index, contact, "raw", contact.raw)
-    for index, image in enumerate(doc.images):
-        placed("images", index, image, "filename", image.filename)
+            if not part.span.start <= part.span.end <= size:
+                outside(part.span, "exchanges", index, "parts", n, "span")
+            if part.answer_span is not None and not part.answer_span.start <= part.answer_span.end <= size:
+                outside(part.answer_span, "exchanges", index, "parts", n, "answer_span")
+    placed: list[tuple[str, int, Contact | Image, str, str]] = [
+        *(("contacts", index, c, "raw", c.raw) for index, c in enumerate(doc.contacts)),
+        *(("images", index, i, "filename", i.filename) for index, i in enumerate(doc.images))]
+    for name, index, item, field, written in placed:
+        if item.turn_id is not None and item.turn_id not in turns:
+            missing(item.turn_id, "turn", name, index, "turn_id")
+        if not item.span.start <= item.span.end <= size:
+            outside(item.span, name, index, "span")
+        elif text[item.span.start:item.span.end] != written:
+            found.append(Breach((name, index, field), f"is not what text holds at {item.span.start}:{item.span.end}",
+                                written))
     for index, diagnostic in enumerate(doc.diagnostics):
-        inside(diagnostic.span, "diagnostics", index, "span")
+        if diagnostic.span is not None and not diagnostic.span.start <= diagnostic.span.end <= size:
+            outside(diagnostic.span, "diagnostics", index, "span")
     covered = 0  # the segments cover text[:covered] so far
     for index, segment in enumerate(doc.segments):
         span = segment.span
@@ -318,7 +329,8 @@ def breaches(doc: Briefing) -> list[Breach]:
         if span.end <= span.start:
             found.append(Breach(("segments", index, "span", "end"), f"ends at {span.end}: the segment is empty",
                                 span.end))
-        covered = max(covered, span.end)
+        elif span.end > covered:
+            covered = span.end
     if covered != size:
         last = len(doc.segments) - 1
         found.append(Breach(("segments", last, "span", "end") if doc.segments else ("segments",),

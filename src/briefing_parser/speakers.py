@@ -181,7 +181,7 @@ def identify(turns: list[RawTurn], layout: Layout, officials: list[Official]) ->
         words = label.split()
         name = words[-1] if words else label
         role = layout.fixed_roles.get(label)
-        # A role word or an outlet before a name: 主持人 王军 is the host named 王军, 大众网记者 张明 张明 of 大众网.
+        # A role word or an outlet before a name: 主持人 王军 (the host, 王军), 大众网记者 张明 (张明 of 大众网).
         lead = label[:-len(name)].strip() if len(words) > 1 and PERSON_NAME.match(name) else ""
         if name not in by_name:  # a title in front: 市教育局副局长李四 is 李四
             name = next((n for n in by_name if label.endswith(n)), name)
