@@ -11,6 +11,8 @@ Prints, for each page set, medians over its pages of:
   json       `doc.model_dump_json()`
   render     decode + `html.extract` alone (the page as lines, container, images), outside `parse()`
   validate   `Briefing.model_validate` of the finished document as dicts, outside `parse()`
+  invariants `schema.breaches` of the finished document: the model's invariant check, which `validate` and
+             the `model` stage include
   trafilatura `trafilatura.extract(bytes)` (optional: `pip install -e '.[bench]'`)
 and the ratios parse/floor and trafilatura/parse; the cost of transcripts 10x, 100x and 1000x as
 long (HTML and text) with the exponent of its fit, the peak memory of one parse per input byte,
@@ -47,7 +49,7 @@ import briefing_parser
 from briefing_parser.decode import decode
 from briefing_parser.html import extract
 from briefing_parser.layouts import container_selectors
-from briefing_parser.schema import Briefing
+from briefing_parser.schema import Briefing, breaches
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "tests" / "fixtures" / "taian-2023-03-31.html"
@@ -157,6 +159,7 @@ def measure(pages: list[bytes], repeat: int, trafilatura: Any) -> dict[str, list
         # What no design of this pipeline avoids: rendering the page to lines and validating the result.
         results["render"].append(best_of(repeat, lambda d=data: extract(decode(d).text, SELECTORS)))
         results["validate"].append(best_of(repeat, partial(Briefing.model_validate, doc.model_dump())))
+        results["invariants"].append(best_of(repeat, partial(breaches, doc)))
         stage_runs = []
         for _ in range(repeat):
             clock = StageClock()
@@ -319,7 +322,7 @@ def report(name: str, results: dict[str, list[float]], pages: int) -> dict[str, 
     print(f"\n## {name}  ({pages} page{'s' if pages != 1 else ''})  — medians in ms")
     if raised:
         print(f"!! parse() raised on {raised} page(s); they are left out")
-    columns = ["floor", "parse", *STAGES, "glue", "json", "render", "validate", "trafilatura"]
+    columns = ["floor", "parse", *STAGES, "glue", "json", "render", "validate", "invariants", "trafilatura"]
     print(" | ".join(f"{c:>11}" for c in columns))
     print(" | ".join(f"{ms(medians[c]):>11}" if c in medians else f"{'-':>11}" for c in columns))
     ratios = [f"parse/floor {medians['parse'] / medians['floor']:.2f}x"]
@@ -378,6 +381,8 @@ def main() -> None:
     print(f"parse/floor over the corpus: {corpus_ratio:.2f}x  (target <= 6x)")
     least = (found["corpus"]["render"] + found["corpus"]["validate"]) / found["corpus"]["floor"]
     print(f"  of which no design of this pipeline avoids (render + validate alone): {least:.2f}x the floor")
+    print(f"the invariant check over the corpus: {found['corpus']['invariants'] / found['corpus']['parse']:.1%} of "
+          "parse (medians; target < 5%)")
     if "trafilatura" in found["corpus"]:
         speedup = found["corpus"]["trafilatura"] / found["corpus"]["parse"]
         print(f"trafilatura/parse over the corpus: {speedup:.1f}x  (target >= 7x)")

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import briefing_parser as bp
-from briefing_parser import layouts
+from briefing_parser import Briefing, layouts
+from briefing_parser.schema import LEAN, breaches, with_words
 
 CORPUS = Path(os.environ.get("BRIEFING_CORPUS", Path(__file__).parents[2] / "shared" / "corpus"))
 # Indexed as a press conference, but the page holds only an opening announcement (corpus README,
@@ -55,9 +56,12 @@ def test_no_page_raises() -> None:
 
 
 def test_every_page_is_lossless() -> None:
+    """The model's invariants hold on every page (the segments tile the text among them), and a lean dump
+    gives the same document back once its turns' words are rebuilt from the spans."""
+    broken = {name: breaches(doc) for name, doc in docs().items() if breaches(doc)}
+    assert broken == {}
     lossy = [name for name, doc in docs().items()
-             if "".join(doc.segment_text(s) for s in doc.segments) != doc.text
-             or any(a.span.end != b.span.start for a, b in zip(doc.segments, doc.segments[1:], strict=False))]
+             if Briefing.model_validate(with_words(doc.model_dump(mode="json", exclude=LEAN))) != doc]
     assert lossy == []
 
 
@@ -110,3 +114,32 @@ def test_layouts_by_period() -> None:
 def test_every_question_has_an_answer() -> None:
     unanswered = [(name, e.id) for name, doc in docs().items() for e in doc.exchanges if not e.answer_turn_ids]
     assert unanswered == []
+
+
+def test_what_the_pages_say_of_themselves() -> None:
+    """Over the corpus: （供稿） is no origin (it was the origin of 994 pages); every page but two is dated (7
+    were not: headings such as "June11, 2018" and "September 21"); and 15 questions raised after the press
+    conference are turns of their own, no longer words of the answer before them."""
+    assert {doc.origin for doc in docs().values()} == {None}
+    undated = sorted(name for name, doc in docs().items() if doc.held_on is None and doc.published is None
+                     and name.startswith("mfa-html/"))
+    assert undated == ["mfa-html/en-2019-08-06-t1686638.html", "mfa-html/en-2019-08-07-t1687014.html"]
+    asked_after = [name for name, doc in docs().items() for t in doc.turns
+                   if t.kind == "question" and not t.label and "after the press conference" in t.text.lower()]
+    assert len(asked_after) == len(set(asked_after)) == 15
+
+
+def test_who_speaks() -> None:
+    """The spokesperson is named wherever the page names one: 142 pages name none (156 had no name), 136
+    text bodies that start at their first question and six pages of the site (two headed 外交部发言人答记者问,
+    four statements). A journalist who is neither named nor of a named outlet (问, Q, 记者) is no participant."""
+    unnamed = sorted(name for name, doc in docs().items()
+                     if not any(p.name for p in doc.participants if p.role == "official"))
+    assert len(unnamed) == 142
+    assert [name for name in unnamed if not name.startswith("mfa-text/")] == [
+        "mfa-html/zh-2020-01-31-t1738079.html", "mfa-html/zh-2020-03-18-t1757128.html",
+        "mfa-html/zh-2020-03-31-t1764241.html", "mfa-html/zh-2020-03-31-t1764242.html",
+        "mfa-html/zh-2020-05-22-t1781766.html", "mfa-html/zh-2020-06-30-t1793459.html"]
+    anonymous = [(name, p.label) for name, doc in docs().items() for p in doc.participants
+                 if p.role == "journalist" and p.outlet_id is None and p.name is None]
+    assert anonymous == []

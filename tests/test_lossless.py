@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import briefing_parser as bp
+from briefing_parser.schema import breaches
 
 NBSP = "\u00a0"
 MARKER_LINES = st.sampled_from([
@@ -26,12 +27,7 @@ LINES = st.lists(st.one_of(MARKER_LINES, st.text(max_size=40)), max_size=30)
 
 
 def assert_lossless(doc: bp.Briefing) -> None:
-    pos = 0
-    for segment in doc.segments:
-        assert segment.span.start == pos
-        assert segment.span.end > segment.span.start
-        pos = segment.span.end
-    assert pos == len(doc.text)
+    assert breaches(doc) == []  # among them: the segments tile the text, none empty
     assert "".join(doc.segment_text(s) for s in doc.segments) == doc.text
 
 

@@ -147,3 +147,80 @@ def test_a_single_question_is_a_transcript() -> None:
     assert [(t.label, t.role, t.kind, t.text[:5]) for t in doc.turns] == [
         ("", "journalist", "question", "有记者问："), ("答", "official", "answer", "在出席亚太")]
     assert [(e.question_turn_ids, e.answer_turn_ids) for e in doc.exchanges] == [(["t1"], ["t2"])]
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "turns", "exchange"), [
+    ("en-2020-06-11-t1787995.html",
+     [("t18", "Hua Chunying", "answer", "Your question is very specific."),
+      ("t19", "", "question", "Question raised after the press conference: Media reports say a US C-40A"),
+      ("t20", "Hua Chunying", "answer", "China firmly opposes and strongly condemns")],
+     ("q10", ["t19"], ["t20"])),
+    ("en-2019-04-04-t1651487.html",
+     [("t14", "A", "answer", "You may need to ask Huawei and ZTE"),
+      ("t15", "", "question", "After the Press Conference, a journalist asked if China is going to offer"),
+      ("t16", "A", "answer", "I answered a question on the severe flooding in Iran")],
+     ("q8", ["t15"], ["t16"])),
+])
+def test_a_question_raised_after_the_press_conference_is_its_own_turn(
+        name: str, turns: list[tuple[str, str, str, str]], exchange: tuple[str, list[str], list[str]]) -> None:
+    """It stood at the end of the answer before it; now it asks, anonymously, and the next answer replies."""
+    doc = bp.parse(CORPUS / "mfa-html" / name)
+    first = int(turns[0][0][1:]) - 1
+    assert [(t.id, t.label, t.kind, t.text[:len(text)]) for t, (_, _, _, text)
+            in zip(doc.turns[first:], turns, strict=False)] == turns
+    asked = doc.turn(exchange[1][0])
+    assert (asked.role, asked.participant_id) == ("journalist", None)
+    assert [(e.id, e.question_turn_ids, e.answer_turn_ids) for e in doc.exchanges if e.id == exchange[0]] == [
+        exchange]
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "held_on", "published"), [
+    ("en-2018-06-11-t1567808.html", date(2018, 6, 11), date(2018, 6, 11)),  # … Conference on June11, 2018
+    ("en-2018-06-12-t1568234.html", date(2018, 6, 12), date(2018, 6, 12)),
+    ("en-2018-06-13-t1568643.html", date(2018, 6, 13), date(2018, 6, 13)),
+    ("en-2018-06-14-t1568944.html", date(2018, 6, 14), date(2018, 6, 14)),
+    # … on September 21: the year of the images uploaded the day after (W020180922…)
+    ("en-2018-09-21-t1597725.html", date(2018, 9, 21), date(2018, 9, 21)),
+    # 外交部发言人耿爽2月15日答记者问, the dateline 2018-02-16: held the day before it was published
+    ("zh-2018-02-16-t1535833.html", date(2018, 2, 15), date(2018, 2, 16)),
+    # Remarks on US House Speaker …: neither the heading nor anything else on the page dates it
+    ("en-2019-08-06-t1686638.html", None, None),
+    ("en-2019-08-07-t1687014.html", None, None),
+])
+def test_a_heading_without_a_year_or_a_space_dates_the_page(name: str, held_on: date | None,
+                                                             published: date | None) -> None:
+    doc = bp.parse(CORPUS / "mfa-html" / name)
+    assert (doc.held_on, doc.published) == (held_on, published)
+
+
+@needs_corpus
+def test_a_contributed_note_is_no_origin() -> None:
+    doc = bp.parse(CORPUS / "mfa-html" / "zh-2018-02-16-t1535833.html")  # 来源： （供稿） （供稿）   2018-02-16
+    assert doc.origin is None
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "spokesperson"), [
+    ("mfa-html/zh-2016-11-21-t1416955.html", "陆慷"),  # 中国代表团发言人陆慷答记者问
+    ("mfa-html/zh-2017-04-08-t1452273.html", "陆慷"),  # 中国代表团发言人陆慷就中美元首会晤谈及叙利亚问题答记者问
+    ("mfa-html/zh-2017-11-24-t1513833.html", "耿爽"),  # 外交部发言人耿爽<br>就津巴布韦新任总统就职答记者问
+    ("mfa-html/zh-2018-02-16-t1535833.html", "耿爽"),  # 外交部发言人耿爽2月15日答记者问
+    ("mfa-text/zh-2014-05-14.txt", "华春莹"),  # a body without its heading: 华春莹首先介绍了今天上午…
+    ("mfa-text/zh-2015-06-23.txt", "陆慷"),  # 陆慷表示，我们注意到有关报道
+])
+def test_the_spokesperson_is_named_where_the_page_names_them(name: str, spokesperson: str) -> None:
+    doc = bp.parse(CORPUS / name)
+    answers = {t.participant_id for t in doc.turns if t.kind == "answer"}
+    assert [(p.id, p.name, p.role) for p in doc.participants if p.id in answers] == [("p1", spokesperson, "official")]
+
+
+@needs_corpus
+def test_questions_labelled_ask_belong_to_no_participant() -> None:
+    """问 and 记者 say a journalist asks, not who: their turns have the role and no participant, where all the
+    page's questions were one participant 问."""
+    doc = bp.parse(CORPUS / "mfa-html" / "zh-2019-06-21-t1674409.html")
+    assert [(p.id, p.name, p.label, p.role) for p in doc.participants] == [("p1", "陆慷", "陆慷", "official")]
+    assert [(t.label, t.role, t.participant_id) for t in doc.turns[:4]] == [
+        ("问", "journalist", None), ("答", "official", "p1"), ("记者", "journalist", None), ("", "official", "p1")]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import briefing_parser as bp
 from briefing_parser import Briefing
+from briefing_parser.schema import LEAN, breaches, with_words
 
 REGRESSIONS = Path(__file__).parent / "fixtures" / "regressions"
 SPACE = st.sampled_from([" ", "\u00a0", "\u3000", "\t", "\n", "&nbsp;"])
@@ -41,18 +42,11 @@ INPUTS = st.one_of(PAGES, st.lists(LINE, max_size=20).map("\n".join), st.binary(
 
 
 def check(doc: Briefing) -> None:
-    text = doc.text
-    assert "".join(text[s.span.start:s.span.end] for s in doc.segments) == text
-    starts = [s.span.start for s in doc.segments]
-    assert starts == sorted(starts)
-    spans = [s.span for s in doc.segments] + [t.span for t in doc.turns] + [c.span for c in doc.contacts]
-    spans += [i.span for i in doc.images] + [t.marker_span for t in doc.turns if t.marker_span]
-    spans += [d.span for d in doc.diagnostics if d.span]
-    assert all(0 <= s.start <= s.end <= len(text) for s in spans)
-    for items in (doc.turns, doc.participants, doc.outlets, doc.exchanges, doc.contacts, doc.images):
-        ids = [item.id for item in items]
-        assert len(ids) == len(set(ids))
+    """The model's invariants hold (spans, the lossless map, ids, references), and the JSON round-trips, lean
+    too."""
+    assert breaches(doc) == []
     assert Briefing.model_validate_json(doc.model_dump_json()) == doc
+    assert Briefing.model_validate(with_words(doc.model_dump(mode="json", exclude=LEAN))) == doc
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import briefing_parser as bp
 from briefing_parser.lexicon import outlet_kind
 from briefing_parser.speakers import outlet_name, roster
 
@@ -54,3 +55,17 @@ INTRODUCTIONS = [
 @pytest.mark.parametrize(("text", "labels", "expected"), INTRODUCTIONS, ids=["seed", "colon-list", "no-names"])
 def test_roster(text: str, labels: list[str], expected: list[tuple[str, str, str, str]]) -> None:
     assert [(o.name, o.title, o.organization, o.honorific) for o in roster(text, labels)] == expected
+
+
+def test_a_label_that_names_the_person(seed_text: str) -> None:
+    """The reference page with its host and a reporter named in their markers (主持人 王军, 大众网记者 张明):
+    the host is a host with a name, the reporter a journalist of the outlet, named."""
+    text = seed_text.replace(" 主持人\n", " 主持人 王军\n").replace(" 大众网\n", " 大众网记者 张明\n")
+    doc = bp.parse(text)
+    assert [(p.id, p.name, p.label, p.role, p.outlet_id) for p in doc.participants if p.role != "official"] == [
+        ("p1", "王军", "主持人 王军", "host", None), ("p3", None, "山东商报", "journalist", "o1"),
+        ("p5", "张明", "大众网记者 张明", "journalist", "o2")]
+    assert [(o.id, o.name, o.kind) for o in doc.outlets] == [("o1", "山东商报", "newspaper"), ("o2", "大众网", "web")]
+    assert [(t.label, t.kind) for t in doc.turns if t.participant_id == "p1"] == [
+        ("主持人 王军", "opening"), ("主持人 王军", "transition"), ("主持人 王军", "closing")]
+    assert [d.code for d in doc.diagnostics if d.severity != "info"] == []

@@ -73,7 +73,12 @@ ORGANIZER = regex.compile(
 )
 ZH_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 TIME = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
-ORIGIN = re.compile(r"来源(?:于)?\s*[:：]?\s*(?P<origin>[^\s|｜]{2,30})")
+# 来源：本站原创 → 本站原创; 来源:湖北生态环境2024/10/20 14:08 → 湖北生态环境 (the date is the dateline's). The
+# Ministry's 来源： （供稿） （供稿）   2018-02-16 names no origin: （供稿） (contributed) is a note, not a source.
+ORIGIN = re.compile(
+    r"来源(?:于)?\s*[:：]?\s*(?:[（(]供稿[）)]\s*)*"
+    r"(?P<origin>(?![（(]供稿[）)])(?!\d{4}[-/.年])[^\s|｜]{2,30}?)(?=\d{4}[-/.年]|[\s|｜]|$)"
+)
 TOPIC = re.compile(r"[“\"「《](?P<topic>[^”\"」》]{2,60})[”\"」》]")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -332,11 +337,14 @@ def organizer(text: str) -> str | None:
     return org or None
 
 
-# "… on June 22, 2018", "… on September 10" (the year then comes from the page's image names).
+# "… on June 22, 2018", "… on June11, 2018" (no space), "… on September 10" (the year then comes from what
+# the page knows); not "June 2018" (no day).
 EN_DATE = re.compile(
     r"\b(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(?P<year>\d{4}))?"
+    r"\s*(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s*(?P<year>\d{4}))?"
 )
+# A day without its year: 外交部发言人耿爽2月15日答记者问
+ZH_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
                                       "September", "October", "November", "December"), 1)}
 # A space left between two Han characters where a heading had a <br>: …特朗普 同台湾…
@@ -349,19 +357,33 @@ def join_broken_heading(title: str) -> str:
 
 
 def heading_date(title: str, year_of: Callable[[int, int], int | None] | None = None) -> date | None:
-    """2020年1月2日外交部发言人… → 2020-01-02; "… on June 22, 2018" → 2018-06-22; "… on September 10"
-    takes its year from `year_of(month, day)` where the layout knows one (None: no date)."""
+    """2020年1月2日外交部发言人… → 2020-01-02; "… on June 22, 2018" → 2018-06-22; "… on September 10" and
+    外交部发言人耿爽2月15日答记者问 take their year from `year_of(month, day)` where the layout knows one
+    (None: no date)."""
     if day := parse_date(title):
         return day
-    match = EN_DATE.search(title)
-    if not match:
+    if match := EN_DATE.search(title):
+        month, dom, year = MONTHS[match["month"]], int(match["day"]), match["year"]
+    elif match := ZH_MONTH_DAY.search(title):
+        month, dom, year = int(match[1]), int(match[2]), None
+    else:
         return None
-    month, dom = MONTHS[match["month"]], int(match["day"])
-    year = int(match["year"]) if match["year"] else (year_of(month, dom) if year_of else None)
+    known = int(year) if year else (year_of(month, dom) if year_of else None)
     try:
-        return date(year, month, dom) if year else None
+        return date(known, month, dom) if known else None
     except ValueError:
         return None
+
+
+def year_before(days: Iterable[date], month: int, day: int) -> int | None:
+    """The year that puts a day (month, day) up to a week before one of `days`: the days a page knows, such as
+    its images' upload stamps (W020180922… for "September 21") or its dateline (2018-02-16 for 2月15日)."""
+    for known in days:
+        for year in (known.year, known.year - 1):  # 12月31日 on a page of January 2
+            with suppress(ValueError):
+                if 0 <= (known - date(year, month, day)).days <= 7:
+                    return year
+    return None
 
 
 # A date with its year as pages print them in English: July 27, 2023  Mar 15,2015  Sunday, March 4, 2012

@@ -5,16 +5,31 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from . import collect
 from .classify import TurnFacts
 from .html import Page
-from .layouts import SPACE, Cue, LabelReading, Layout, casefolded, followed, line_start, register, strip_span
+from .layouts import (
+    SPACE,
+    Cue,
+    LabelReading,
+    Layout,
+    casefolded,
+    followed,
+    line_matches,
+    line_start,
+    register,
+    strip_span,
+)
 from .segment import Marker, Range, RawTurn, lines, merged, question_reader
-from .speakers import Cast, cast_by_labels
+
+if TYPE_CHECKING:  # speakers imports layouts, which registers this profile on import
+    from .speakers import Cast
 
 # Spokespersons 2013-2020, for pages whose heading does not name one (text bodies, dialogue turns such as
 # 陆慷：… on a page of 华春莹's); the heading adds others.
@@ -42,6 +57,8 @@ class ForeignMinistry(Layout):
     outlet_label: re.Pattern[str] | None = None
     # Labels shaped like outlets that are not (First:, Note:).
     not_outlet: re.Pattern[str] | None = None
+    # A known spokesperson narrated at a line start (group `name`), for a page whose heading names none.
+    narrated: re.Pattern[str] | None = None
 
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
         """What the label says: 问/答 and the like by their fixed roles, 记者解释 a reply, a spokesperson by
@@ -63,8 +80,17 @@ class ForeignMinistry(Layout):
             return LabelReading("journalist", follow_up=True)
         return None
 
+    def speaker(self, heading: str | None, text: str, content: tuple[int, int]) -> str | None:
+        """The spokesperson the heading or the opening names, else one the text narrates (华春莹表示，…)."""
+        found = super().speaker(heading, text, content)
+        if found is None and self.narrated is not None:
+            found = next((m.group("name") for m in line_matches(self.narrated, text, *content)), None)
+        return found
+
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:
+        from .speakers import cast_by_labels
+
         return cast_by_labels(self, text, turns, speaker, names)
 
     def answers(self, text: str, page: Page, markers: list[Marker], names: frozenset[str]) -> list[Marker]:
@@ -77,7 +103,7 @@ class ForeignMinistry(Layout):
         if not page.title:
             return None, None
         title = collect.join_broken_heading(page.title)
-        return title, collect.heading_date(title, partial(upload_year, [img.filename for img in page.images]))
+        return title, collect.heading_date(title, partial(_year_of, page))
 
     def region(self, text: str, lines: list[str]) -> str | None:
         return None
@@ -114,8 +140,13 @@ _ZH_CLOSING = re.compile(
 )
 _ZH_SPOKESPERSON = (
     # 2020年1月2日外交部发言人耿爽主持例行记者会  外交部发言人耿爽就…答记者问  外交部发言人赵立坚宣布：
-    re.compile(rf"外交部发言人(?P<name>[{_HAN}]{{2,3}}?)(?:主持|就|宣布|表示|答|发表|介绍)"),
+    # 外交部发言人耿爽 就…（a <br> in the heading）  外交部发言人耿爽2月15日答记者问  中国代表团发言人陆慷答记者问
+    re.compile(rf"(?:外交部|中国代表团)发言人(?P<name>[{_HAN}]{{2,3}}?){SPACE}*(?:主持|就|宣布|表示|答|发表|介绍|\d)"),
 )
+# A text copy without its heading names its spokesperson only where it narrates them at a line start:
+#   华春莹表示，中方一向坚持…  洪磊表示：…  华春莹首先介绍了今天上午…  华春莹最后宣布，明天上午…
+_ZH_NARRATED = re.compile(
+    rf"^{SPACE}*(?P<name>{'|'.join(sorted(SPOKESPERSONS_ZH))})(?:首先|最后|还)?(?:表示|宣布|介绍)", re.MULTILINE)
 
 MFA_QA = register(ForeignMinistry(
     name="mfa-qa",
@@ -132,6 +163,7 @@ MFA_QA = register(ForeignMinistry(
     closing=_ZH_CLOSING,
     preamble_role="official",
     spokesperson=_ZH_SPOKESPERSON,
+    narrated=_ZH_NARRATED,
     spokespersons=SPOKESPERSONS_ZH,
     official_title="外交部发言人",
     official_organization="外交部",
@@ -157,6 +189,20 @@ _EN_MARKER = re.compile(
     rf"|[A-Z][a-z]+ [a-z]+){SPACE}*[:：](?!\d){SPACE}*",
     re.MULTILINE,
 )
+# A question asked after the conference, told on the line that asks it (the answer follows, labelled or not):
+#   Question raised after the press conference: Media reports say a US C-40A transport jet flew over …?
+#   After the Press Conference, a journalist asked if China is going to offer assistance to Iran …
+#   The following question was raised (by a journalist) after the press conference: …
+#   After the press conference, the following question was raised: …   This question was raised after …: …
+#   A journalist posed the following question after the press conference: …
+# A line that only announces the question (…after the press conference:, a Q: line under it) opens none.
+_AFTER = r"after the [Pp]ress [Cc]onference"
+_EN_CUES = (
+    Cue(rf"(?:(?:Question|The following question|This question) (?:was |is )?raised (?:by a journalist )?{_AFTER}"
+        rf"|After the [Pp]ress [Cc]onference, the following question (?:was|is) raised"
+        rf"|A journalist posed the following question {_AFTER})[:：][^\S\n]*\S"
+        rf"|After the [Pp]ress [Cc]onference, a journalist asked (?!the following)", "journalist", "question"),
+)
 _EN_CLOSING = re.compile(
     rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
     r"|That concludes|This is the last regular press conference"
@@ -180,6 +226,7 @@ MFA_EN_QA = register(ForeignMinistry(
                           r"Website|Topic|Subject|Title|Attachment|Appendix|Update|Example|Answer|Question)"),
     answer_labels=frozenset({"A"}),
     soft_labels=frozenset({"Journalist", "journalist", "Reporter"}),
+    cues=_EN_CUES,
     closing=_EN_CLOSING,
     preamble_role="official",
     spokesperson=(
@@ -202,17 +249,23 @@ MFA_EN_NAMED = register(replace(MFA_EN_QA, name="mfa-en-named", detect_labels=re
 
 
 
-# Upload stamps in the image names of the Ministry's CMS: W020180910….jpg → 2018-09-10.
+# Upload stamps in the image names of the Ministry's CMS: W020180910….jpg → 2018-09-10, on the conference's day or
+# up to three days after it (4,659 images of the corpus).
 UPLOAD_STAMP = re.compile(r"W0(20\d{2})(\d{2})(\d{2})")
+# The dateline stands just above the transcript: 来源： （供稿） （供稿）   2018-02-16
+DATELINE_REACH = 300
 
 
-def upload_year(image_names: list[str], month: int, day: int) -> int | None:
-    """The year of an image uploaded on that day: a heading "… on September 10" has none of its own."""
-    for name in image_names:
-        stamp = UPLOAD_STAMP.search(name)
-        if stamp and (int(stamp[2]), int(stamp[3])) == (month, day):
-            return int(stamp[1])
-    return None
+def _year_of(page: Page, month: int, day: int) -> int | None:
+    """The year of a heading's day that has none ("… on September 21", 2月15日): from the images' upload stamps,
+    else from the dateline above the transcript."""
+    uploads = []
+    for img in page.images:
+        if stamp := UPLOAD_STAMP.search(img.filename):
+            with suppress(ValueError):
+                uploads.append(date(int(stamp[1]), int(stamp[2]), int(stamp[3])))
+    dateline = collect.first_date(page.text[max(0, page.content[0] - DATELINE_REACH):page.content[0]])
+    return collect.year_before([*uploads, *([dateline] if dateline else [])], month, day)
 
 
 # --- Answers without a label ---------------------------------------------------------------------

@@ -879,6 +879,12 @@ def _cast(turns: list[RawTurn], readings: list[Label | None], keys: list[str | N
             else:
                 cast.speaker_of_turn.append(cast.journalist(marker.label, reading.outlet, reading.name))
             continue
+        if role == "journalist" and not speaker.name:
+            # 问, 记者, Q, Reporter name nobody: the page does not say who asks, and no participant stands for
+            # all its questions.
+            cast.speaker_of_turn.append(None)
+            cast.role_of_turn[index] = role
+            continue
         name = re.sub(r"\s+", "", speaker.name) if speaker.name and not speaker.name.isascii() else speaker.name
         official = by_name.get(fold(name)) if name else None
         title = official.title if official else speaker.title

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -67,6 +67,7 @@ class PageResult:
     tables: Tables | None = None
     seconds: float = 0.0
     skipped: bool = False
+    _briefing: Briefing | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -74,8 +75,10 @@ class PageResult:
 
     @property
     def briefing(self) -> Briefing | None:
-        """The Briefing (validated from the JSON the worker sent), when one was produced."""
-        return Briefing.model_validate_json(self.document) if self.document is not None else None
+        """The Briefing (validated from the JSON the worker sent, on first access only), when one was produced."""
+        if self._briefing is None and self.document is not None:
+            self._briefing = Briefing.model_validate_json(self.document)
+        return self._briefing
 
 Item = PageInput | PageResult
 

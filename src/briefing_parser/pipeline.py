@@ -22,9 +22,10 @@ from .decode import decode, looks_like_html
 from .errors import ParseError, diagnostic
 from .general import GENERAL
 from .html import Page, PageImage, extract, from_text
+from .inputs import PAGE_SUFFIXES
 from .layouts import Detection, Layout, strip_span
 from .offices import KNOWN, OFFICES, office
-from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind
+from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind, turn_paragraphs, with_words
 from .segment import (
     Range,
     RawTurn,
@@ -54,17 +55,27 @@ class ParseOptions:
     strict: bool = False
     layout: str | None = None
     area_code: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# The longest `str` that is taken for a path (PATH_MAX on Linux): a longer one is a page.
+LONGEST_PATH = 4096
 
 
 def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
           options: ParseOptions | Mapping[str, Any] | None = None) -> Briefing:
     """Parse one page (HTML bytes in any encoding, HTML or plain text, or a path to either).
 
-    Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong
-    argument, OSError for an unreadable path, and ParseError in strict mode.
+    A `str` is the page itself, unless it holds no line break and no `<` and names an existing file:
+    then it is that file's path (`parse("saved/page.html")`), as a `Path` would be. Such a `str` that
+    ends like a page's file name (.html, .htm, .shtml, .txt) but names no file raises FileNotFoundError
+    rather than being parsed as a one-line page (pass bytes to parse such a line as text).
+
+    Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong argument or an
+    unknown option, OSError for an unreadable path, and ParseError in strict mode.
     """
     opts = _options(options)
+    if isinstance(source, str) and _names_a_file(source):
+        source = Path(source)
     if isinstance(source, os.PathLike):
         path = Path(source)
         data: bytes | str = path.read_bytes()
@@ -112,15 +123,31 @@ class CollectorPause:
 collection_paused = CollectorPause()
 
 
+def _names_a_file(source: str) -> bool:
+    """Whether a `str` given to parse() is a path: one line without `<` that names a file. One that ends in a
+    page's suffix and names none is a mistyped path, not a page (FileNotFoundError)."""
+    if len(source) > LONGEST_PATH or "\n" in source or "\r" in source or "<" in source or not source.strip():
+        return False
+    if os.path.isfile(source):
+        return True
+    if source.rstrip().lower().endswith(PAGE_SUFFIXES):
+        raise FileNotFoundError(f"parse() was given {source!r}, which looks like a path but names no file "
+                                "(pass the page's bytes to parse this line as text)")
+    return False
+
+
 def _options(options: ParseOptions | Mapping[str, Any] | None) -> ParseOptions:
     if options is None:
         return ParseOptions()
     if isinstance(options, ParseOptions):
         return options
     if isinstance(options, Mapping):
-        names = {f.name for f in fields(ParseOptions)} - {"extra"}
-        known = {k: v for k, v in options.items() if k in names}
-        return ParseOptions(**known, extra={k: v for k, v in options.items() if k not in names})
+        names = [f.name for f in fields(ParseOptions)]
+        unknown = sorted(str(key) for key in options if key not in names)
+        if unknown:
+            raise TypeError(f"unknown parse option{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                            f"the options are {', '.join(names)}")
+        return ParseOptions(**options)
     raise TypeError(f"options must be a ParseOptions or a mapping, not {type(options).__name__}")
 
 
@@ -349,6 +376,11 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
                     for s, e in stray]
     started_at = next((t["at"] for t in turns if t["at"]), None)
     series = collect.series(text[: spans[1][0]] if len(spans) > 1 else text)
+    segments = account_for(page, cut, header, stray, turns, images, phones)
+    if not cut.raw and turns:
+        # The one turn of a page without markers has the words the lossless map leaves it (no image names, no
+        # header lines), as a lean document's turns get theirs back.
+        with_words({"text": text, "segments": segments, "turns": turns})
     return {
         "language": _language(text), "text": text, "title": meta.title, "topic": meta.topic,
         "published": meta.published, "origin": meta.origin, "breadcrumb": meta.breadcrumb,
@@ -363,7 +395,7 @@ def assemble(page: Page, cut: Cut, header: Header, meta: Metadata, cast: Cast | 
         "contacts": [{"id": f"c{n}", "kind": p.kind, "raw": p.raw, "e164": p.e164, "owner": p.owner,
                       "turn_id": turn_at(p.span[0]), "span": _span(p.span)} for n, p in enumerate(phones, 1)],
         "images": image_dicts,
-        "segments": account_for(page, cut, header, stray, turns, images, phones),
+        "segments": segments,
         "diagnostics": diagnostics,
     }
 
@@ -477,7 +509,7 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
         marker = raw.marker
         # Holes are in text order: bisect instead of scanning all of them for every turn.
         own = holes[bisect_left(hole_starts, span[0]):bisect_left(hole_starts, span[1])]
-        paragraphs = _paragraphs(text, span, own)
+        paragraphs = turn_paragraphs(text, span, own)
         day = collect.parse_date(marker.date) if marker and marker.date else published
         turns.append({
             "id": f"t{index + 1}",
@@ -496,26 +528,10 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
     return turns
 
 
-def _paragraphs(text: str, span: Range, holes: list[Range]) -> list[str]:
-    """The non-empty lines of a span, with image names cut out and edges stripped."""
-    if holes:
-        pieces, pos = [], span[0]
-        for start, end in holes:
-            pieces.append(text[pos:start])
-            pos = end
-        pieces.append(text[pos:span[1]])
-        joined = "".join(pieces)
-    else:
-        joined = text[span[0]:span[1]]
-    return [stripped for line in joined.split("\n") if (stripped := line.strip())]
-
-
 def _whole_text_turn(text: str, content: Range) -> dict[str, Any]:
-    span = strip_span(text, content)
-    paragraphs = _paragraphs(text, span, [])
+    """The one turn of a page without markers, without its words (they come from the lossless map)."""
     return {"id": "t1", "index": 0, "at": None, "participant_id": None, "label": "", "role": "unknown",
-            "kind": "other", "text": "\n".join(paragraphs), "paragraphs": paragraphs, "image_ids": [],
-            "span": _span(span), "marker_span": None}
+            "kind": "other", "image_ids": [], "span": _span(strip_span(text, content)), "marker_span": None}
 
 
 def _turn_finder(turns: list[dict[str, Any]]) -> Callable[[int], str | None]:

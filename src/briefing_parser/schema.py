@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, NamedTuple, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 SCHEMA_VERSION = "1.0.0"
 # The largest whole number every output holds (a Parquet int64 column).
@@ -17,6 +19,16 @@ OutletKind = Literal["newspaper", "web", "tv", "radio", "agency", "magazine", "o
 SegmentKind = Literal["header", "marker", "turn", "image", "contact", "boilerplate", "unclassified"]
 Severity = Literal["error", "warning", "info"]
 ContactKind = Literal["landline", "mobile", "hotline", "email", "other"]
+# Formats of ids (t1, p1, o1, q1, c1, i1), hashes, codes and numbers: a value in another form is refused.
+SHA256 = r"^[0-9a-f]{64}$"
+SEMVER = r"^\d+\.\d+\.\d+$"
+DOTTED_CODE = r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$"  # segment.text_before_first_marker
+E164 = r"^\+[1-9]\d{1,14}$"  # +865386991152
+
+
+def id_format(prefix: str) -> str:
+    """The pattern of one kind of id: t → t1, t2, …"""
+    return rf"^{prefix}[1-9]\d*$"
 
 
 class Model(BaseModel):
@@ -36,7 +48,7 @@ class Source(Model):
     """Where the document came from and how it was read."""
 
     uri: str | None = Field(None, description="Caller-supplied URI or path of the page.")
-    sha256: str = Field(description="SHA-256 of the raw input bytes (UTF-8 bytes for `str` input).")
+    sha256: str = Field(pattern=SHA256, description="SHA-256 of the raw input bytes (UTF-8 bytes for `str` input).")
     encoding: str = Field(description="Encoding used to decode the bytes (`utf-8` for `str` input).")
     media_type: Literal["text/html", "text/plain"] = Field(description="What the input was read as.")
     layout: str = Field(description="Name of the detected (or forced) page layout.")
@@ -54,7 +66,7 @@ class Series(Model):
 class Participant(Model):
     """Someone who speaks, or is introduced, at the conference."""
 
-    id: str = Field(description="Stable id: p1, p2, …")
+    id: str = Field(pattern=id_format("p"), description="Stable id: p1, p2, …")
     name: str | None = Field(None, description="Personal name when known (杨建全, Zhao Lijian).")
     label: str = Field(description="The verbatim marker text that names this speaker (主持人, 山东商报).")
     role: Role = Field(description="host, official, journalist, interpreter or unknown.")
@@ -67,7 +79,7 @@ class Participant(Model):
 class Outlet(Model):
     """A media outlet whose journalist asked a question."""
 
-    id: str = Field(description="Stable id: o1, o2, …")
+    id: str = Field(pattern=id_format("o"), description="Stable id: o1, o2, …")
     name: str = Field(description="Outlet name without 记者 or 《》 (山东商报, AFP).")
     kind: OutletKind = Field(description="newspaper, web, tv, radio, agency, magazine or other.")
 
@@ -75,7 +87,7 @@ class Outlet(Model):
 class Turn(Model):
     """One speaker's uninterrupted contribution, opened by a marker."""
 
-    id: str = Field(description="Stable id: t1, t2, …")
+    id: str = Field(pattern=id_format("t"), description="Stable id: t1, t2, …")
     index: int = Field(ge=0, description="0-based position in `Briefing.turns`.")
     at: datetime | None = Field(None, description="Time from the marker (Asia/Shanghai, UTC+08:00).")
     participant_id: str | None = Field(None, description="Who speaks, when known.")
@@ -100,7 +112,7 @@ class QuestionPart(Model):
 class Exchange(Model):
     """One journalist question (or follow-up) and the answer turns that reply to it."""
 
-    id: str = Field(description="Stable id: q1, q2, …")
+    id: str = Field(pattern=id_format("q"), description="Stable id: q1, q2, …")
     question_turn_ids: list[str] = Field(description="The question turn(s).")
     answer_turn_ids: list[str] = Field(default_factory=list, description="The turns that answer it.")
     outlet_id: str | None = Field(None, description="Outlet of the asking journalist, when known.")
@@ -111,10 +123,10 @@ class Exchange(Model):
 class Contact(Model):
     """A phone number (or other contact) given on the page."""
 
-    id: str = Field(description="Stable id: c1, c2, …")
+    id: str = Field(pattern=id_format("c"), description="Stable id: c1, c2, …")
     kind: ContactKind = Field(description="landline, mobile, hotline, email or other.")
     raw: str = Field(description="As written on the page (6991152).")
-    e164: str | None = Field(None, description="E.164 form where it can be inferred (+865386991152).")
+    e164: str | None = Field(None, pattern=E164, description="E.164 form where it can be inferred (+865386991152).")
     owner: str | None = Field(None, description="Who answers it (市科技局机关党委).")
     turn_id: str | None = Field(None, description="The turn it appears in.")
     span: Span = Field(description="Where `raw` stands in `text`.")
@@ -123,7 +135,7 @@ class Contact(Model):
 class Image(Model):
     """An image of the page, placed in `text` as its file name."""
 
-    id: str = Field(description="Stable id: i1, i2, …")
+    id: str = Field(pattern=id_format("i"), description="Stable id: i1, i2, …")
     filename: str = Field(description="File name (微信图片_20230331121901.jpg).")
     src: str | None = Field(None, description="The `src` of the `<img>` tag (HTML input).")
     alt: str | None = Field(None, description="The `alt` text of the `<img>` tag (HTML input).")
@@ -144,7 +156,7 @@ class Segment(Model):
 class Diagnostic(Model):
     """A problem found while parsing, instead of an exception."""
 
-    code: str = Field(description="Dotted code, e.g. segment.text_before_first_marker.")
+    code: str = Field(pattern=DOTTED_CODE, description="Dotted code, e.g. segment.text_before_first_marker.")
     severity: Severity = Field(description="error, warning or info.")
     message: str = Field(description="What happened, for a person.")
     span: Span | None = Field(None, description="Where in `text`, when it applies to a place.")
@@ -153,7 +165,7 @@ class Diagnostic(Model):
 class Briefing(Model):
     """One press-conference page, parsed."""
 
-    schema_version: str = Field(SCHEMA_VERSION, description="Semver of this model.")
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SEMVER, description="Semver of this model.")
     source: Source
     language: str | None = Field(None, description="Main language of the page (zh, en).")
     text: str = Field(description="The normalized body text; every span is `[start, end)` into it.")
@@ -178,14 +190,190 @@ class Briefing(Model):
     segments: list[Segment] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _hold_invariants(self) -> Self:
+        """Refuse a document that breaks an invariant (see `breaches`), one error per breach at its place."""
+        found = breaches(self)
+        if found:
+            raise ValidationError.from_exception_data(type(self).__name__, [
+                InitErrorDetails(type=PydanticCustomError("invariant", b.message), loc=b.location, input=b.value)
+                for b in found])
+        return self
+
     def segment_text(self, segment: Segment) -> str:
         """The characters of `text` a segment covers."""
         return self.text[segment.span.start : segment.span.end]
 
     def turn(self, turn_id: str) -> Turn:
-        """The turn with this id."""
-        return next(t for t in self.turns if t.id == turn_id)
+        """The turn with this id (KeyError when there is none)."""
+        for turn in self.turns:
+            if turn.id == turn_id:
+                return turn
+        raise KeyError(turn_id)
 
     def participant(self, participant_id: str) -> Participant:
-        """The participant with this id."""
-        return next(p for p in self.participants if p.id == participant_id)
+        """The participant with this id (KeyError when there is none)."""
+        for participant in self.participants:
+            if participant.id == participant_id:
+                return participant
+        raise KeyError(participant_id)
+
+
+Location = tuple[int | str, ...]
+
+
+class Breach(NamedTuple):
+    """One broken invariant: where (a location such as ('turns', 3, 'span', 'end')), why, and the value there."""
+
+    location: Location
+    message: str
+    value: Any
+
+
+def breaches(doc: Briefing) -> list[Breach]:
+    """Every invariant the document breaks, in one pass over it: spans inside `text` (start <= end <= its
+    length); segments that cover `text` exactly once, in order, none empty; turns at their index, in text
+    order, none overlapping the one before, each marker before its body; ids unique within their list; every
+    id that an item names (a turn's participant and images, an exchange's turns, outlet and the exchange it
+    follows, a participant's outlet, a contact's or an image's turn) found in its list; a contact's `raw` and
+    an image's `filename` what `text` holds at their spans. Each check is a comparison inline; a breach is
+    described only when one is found (a sound document costs a few percent of its parse)."""
+    found: list[Breach] = []
+    text, size = doc.text, len(doc.text)
+
+    def outside(span: Span, *where: int | str) -> None:
+        if span.end > size:
+            found.append(Breach((*where, "end"), f"ends at {span.end}, past the end of text ({size} characters)",
+                                span.end))
+        else:
+            found.append(Breach((*where, "start"), f"starts at {span.start}, after its end ({span.end})", span.start))
+
+    def missing(value: str, kind: str, *where: int | str) -> None:
+        found.append(Breach(where, f"names {kind} {value!r}, which the document does not hold", value))
+
+    def unique(name: str, items: list[Any]) -> set[str]:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                found.append(Breach((name, index, "id"), f"{item.id!r} is the id of an earlier item", item.id))
+            seen.add(item.id)
+        return seen
+
+    participants, outlets = unique("participants", doc.participants), unique("outlets", doc.outlets)
+    turns, exchanges = unique("turns", doc.turns), unique("exchanges", doc.exchanges)
+    images = unique("images", doc.images)
+    unique("contacts", doc.contacts)
+    for index, participant in enumerate(doc.participants):
+        if participant.outlet_id is not None and participant.outlet_id not in outlets:
+            missing(participant.outlet_id, "outlet", "participants", index, "outlet_id")
+    previous_end = 0
+    for index, turn in enumerate(doc.turns):
+        span, marker = turn.span, turn.marker_span
+        if turn.index != index:
+            found.append(Breach(("turns", index, "index"), f"is {turn.index}, not the turn's position {index}",
+                                turn.index))
+        if turn.participant_id is not None and turn.participant_id not in participants:
+            missing(turn.participant_id, "participant", "turns", index, "participant_id")
+        for n, image_id in enumerate(turn.image_ids):
+            if image_id not in images:
+                missing(image_id, "image", "turns", index, "image_ids", n)
+        if not span.start <= span.end <= size:
+            outside(span, "turns", index, "span")
+        start = span.start
+        if marker is not None:
+            if not marker.start <= marker.end <= size:
+                outside(marker, "turns", index, "marker_span")
+            elif marker.end > start:
+                found.append(Breach(("turns", index, "marker_span", "end"),
+                                    f"ends at {marker.end}, inside the turn's body (from {start})", marker.end))
+            start = marker.start
+        if start < previous_end:
+            found.append(Breach(("turns", index, "marker_span" if marker else "span", "start"),
+                                f"starts at {start}, inside the turn before (to {previous_end})", start))
+        if span.end > previous_end:
+            previous_end = span.end
+    for index, exchange in enumerate(doc.exchanges):
+        for field in ("question_turn_ids", "answer_turn_ids"):
+            for n, turn_id in enumerate(getattr(exchange, field)):
+                if turn_id not in turns:
+                    missing(turn_id, "turn", "exchanges", index, field, n)
+        if exchange.outlet_id is not None and exchange.outlet_id not in outlets:
+            missing(exchange.outlet_id, "outlet", "exchanges", index, "outlet_id")
+        if exchange.follows == exchange.id:
+            found.append(Breach(("exchanges", index, "follows"), "names the exchange itself", exchange.follows))
+        elif exchange.follows is not None and exchange.follows not in exchanges:
+            missing(exchange.follows, "exchange", "exchanges", index, "follows")
+        for n, part in enumerate(exchange.parts):
+            if not part.span.start <= part.span.end <= size:
+                outside(part.span, "exchanges", index, "parts", n, "span")
+            if part.answer_span is not None and not part.answer_span.start <= part.answer_span.end <= size:
+                outside(part.answer_span, "exchanges", index, "parts", n, "answer_span")
+    placed: list[tuple[str, int, Contact | Image, str, str]] = [
+        *(("contacts", index, c, "raw", c.raw) for index, c in enumerate(doc.contacts)),
+        *(("images", index, i, "filename", i.filename) for index, i in enumerate(doc.images))]
+    for name, index, item, field, written in placed:
+        if item.turn_id is not None and item.turn_id not in turns:
+            missing(item.turn_id, "turn", name, index, "turn_id")
+        if not item.span.start <= item.span.end <= size:
+            outside(item.span, name, index, "span")
+        elif text[item.span.start:item.span.end] != written:
+            found.append(Breach((name, index, field), f"is not what text holds at {item.span.start}:{item.span.end}",
+                                written))
+    for index, diagnostic in enumerate(doc.diagnostics):
+        if diagnostic.span is not None and not diagnostic.span.start <= diagnostic.span.end <= size:
+            outside(diagnostic.span, "diagnostics", index, "span")
+    covered = 0  # the segments cover text[:covered] so far
+    for index, segment in enumerate(doc.segments):
+        span = segment.span
+        if span.start != covered:
+            found.append(Breach(("segments", index, "span", "start"), f"starts at {span.start}, not where the "
+                                f"segment before ends ({covered})" if index else f"starts at {span.start}, not 0",
+                                span.start))
+        if span.end <= span.start:
+            found.append(Breach(("segments", index, "span", "end"), f"ends at {span.end}: the segment is empty",
+                                span.end))
+        elif span.end > covered:
+            covered = span.end
+    if covered != size:
+        last = len(doc.segments) - 1
+        found.append(Breach(("segments", last, "span", "end") if doc.segments else ("segments",),
+                            f"the segments cover text up to {covered}, not its {size} characters", covered))
+    return found
+
+
+# A lean document leaves out what `text` and the spans give back: each turn's `text` and `paragraphs` (the page
+# text three times over in a full document). `with_words` rebuilds them.
+LEAN: dict[str, Any] = {"turns": {"__all__": {"text", "paragraphs"}}}
+# Segments inside a turn's span that are none of its words: image names, stamps printed after an entry, metadata
+# lines (责编：…).
+NOT_WORDS = frozenset({"image", "marker", "header"})
+
+
+def turn_paragraphs(text: str, span: tuple[int, int], holes: list[tuple[int, int]]) -> list[str]:
+    """The non-empty lines of `text[span]` with the `holes` (spans in text order) cut out, edges stripped."""
+    if holes:
+        pieces, pos = [], span[0]
+        for start, end in holes:
+            pieces.append(text[pos:start])
+            pos = max(pos, end)
+        pieces.append(text[pos:span[1]])
+        joined = "".join(pieces)
+    else:
+        joined = text[span[0]:span[1]]
+    return [stripped for line in joined.split("\n") if (stripped := line.strip())]
+
+
+def with_words(document: dict[str, Any]) -> dict[str, Any]:
+    """A lean document (`doc.model_dump(mode="json", exclude=LEAN)`, or its JSON decoded) with each turn's
+    `text` and `paragraphs` rebuilt from `text`, the turn's span and the segments: what
+    `Briefing.model_validate` takes. The document is changed in place and returned."""
+    text = document["text"]
+    holes = [(s["span"]["start"], s["span"]["end"]) for s in document.get("segments", ()) if s["kind"] in NOT_WORDS]
+    starts = [start for start, _ in holes]
+    for turn in document.get("turns", ()):
+        if "text" in turn and "paragraphs" in turn:
+            continue
+        start, end = turn["span"]["start"], turn["span"]["end"]
+        paragraphs = turn_paragraphs(text, (start, end), holes[bisect_left(starts, start):bisect_left(starts, end)])
+        turn["paragraphs"], turn["text"] = paragraphs, "\n".join(paragraphs)
+    return document

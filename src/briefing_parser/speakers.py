@@ -162,9 +162,9 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
             cast.speaker_of_turn.append(official(reading.name if reading and reading.name else speaker, label))
         elif role == "journalist" and reading and reading.outlet:
             cast.speaker_of_turn.append(cast.journalist(label, reading.outlet))
-        elif role == "journalist" and label:
-            cast.speaker_of_turn.append(cast.participant(f"label:{label}", label=label, role="journalist"))
-        else:  # a cue (会后有记者问及：…) names nobody
+        else:
+            # A label that names nobody (问, Q, 追问, 记者解释, Journalist adds) or a cue (会后有记者问及：…): the page
+            # does not say who asks, so no participant stands for all its questions.
             cast.speaker_of_turn.append(None)
             cast.role_of_turn[index] = role or "unknown"
     return cast
@@ -184,12 +184,19 @@ def identify(turns: list[RawTurn], layout: Layout, officials: list[Official]) ->
         words = label.split()
         name = words[-1] if words else label
         role = layout.fixed_roles.get(label)
+        # A role word or an outlet before a name: 主持人 王军 (the host, 王军), 大众网记者 张明 (张明 of 大众网).
+        lead = label[:-len(name)].strip() if len(words) > 1 and PERSON_NAME.match(name) else ""
         if name not in by_name:  # a title in front: 市教育局副局长李四 is 李四
             name = next((n for n in by_name if label.endswith(n)), name)
         if role is not None:
             cast.speaker_of_turn.append(cast.participant(f"fixed:{label}", label=label, role=role))
         elif name in by_name:
             cast.speaker_of_turn.append(_introduced(cast, by_name[name], label))
+        elif lead and lead in layout.fixed_roles:
+            cast.speaker_of_turn.append(cast.participant(f"fixed:{lead}:{name}", label=label, name=name,
+                                                         role=layout.fixed_roles[lead]))
+        elif lead and (JOURNALIST_SUFFIX.search(lead) or lexicon.outlet_kind(lead) is not None):
+            cast.speaker_of_turn.append(cast.journalist(label, lead, person=name))
         elif lexicon.outlet_kind(label) is not None or JOURNALIST_SUFFIX.search(label):
             cast.speaker_of_turn.append(cast.journalist(label, label))
         else:

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from .schema import Briefing
+from .schema import Briefing, with_words
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -42,12 +42,23 @@ def json_path(location: tuple[int | str, ...], root: str = "$") -> str:
 
 
 def check_document(document: Any, where: str, root: str = "$") -> list[Problem]:
-    """Problems of one decoded JSON value against `Briefing` (empty when it is valid)."""
+    """Problems of one decoded JSON value against `Briefing` (empty when it is valid): a field of the wrong
+    type or form, or a breach of the model's invariants (`schema.breaches`), each at its JSON path. A lean
+    document (turns without `text` and `paragraphs`) is checked with its turns' words rebuilt."""
     try:
-        Briefing.model_validate(document)
+        Briefing.model_validate(_with_words(document))
     except ValidationError as error:
         return [Problem(where, json_path(tuple(e["loc"]), root), e["msg"]) for e in error.errors()]
     return []
+
+
+def _with_words(document: Any) -> Any:
+    """A lean document with its turns' words rebuilt; anything else as it is (the model says what is wrong)."""
+    try:
+        lean = any("text" not in turn or "paragraphs" not in turn for turn in document["turns"])
+        return with_words(document) if lean else document
+    except (KeyError, TypeError, AttributeError):
+        return document
 
 
 def check_file(path: Path) -> Iterator[list[Problem]]:
