@@ -237,3 +237,28 @@ def test_parse_table_is_a_summary_of_the_turns(capsys: pytest.CaptureFixture[str
     assert lines[3] == "turn  time   role        kind        speaker   words"
     assert lines[8] == "t5    10:12  journalist  question    山东商报  前段时间,我市举办了“百名专家泰安行 百家企业进院…"
     assert len(lines) == 4 + 9
+
+
+def test_lean_output_of_parse_and_convert_rebuilds_the_full_briefing(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """--lean leaves out the turns' text and paragraphs; `with_words` gives the same Briefing back."""
+    from briefing_parser.schema import with_words
+
+    full = parse(SEED)
+    assert main(["parse", str(SEED), "--lean"]) == 0
+    lean = orjson.loads(capsys.readouterr().out)
+    assert {"text", "paragraphs"}.isdisjoint(lean["turns"][0]) and lean["turns"][0]["span"] == {"start": 102, "end": 322}
+    assert Briefing.model_validate(with_words(lean)) == full
+    assert main(["convert", str(SEED), "-o", str(tmp_path / "out"), "--lean", "--quiet"]) == 0
+    (line,) = (tmp_path / "out" / "part-00000.jsonl").read_bytes().splitlines()
+    converted = orjson.loads(line)
+    assert "text" not in converted["turns"][0] and len(converted["turns"]) == 9
+    assert Briefing.model_validate(with_words(converted)).turns == full.turns
+
+
+def test_convert_refuses_an_unknown_option_before_any_page(tmp_path: Path) -> None:
+    from briefing_parser.batch import UsageError, convert_to
+
+    with pytest.raises(UsageError, match=r"unknown parse option 'stict'; the options are strict, layout, area_code"):
+        convert_to([SEED], tmp_path / "out", options={"stict": True})
+    assert not (tmp_path / "out").exists()

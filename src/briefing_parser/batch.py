@@ -34,7 +34,7 @@ from .inputs import (
     unique_id,
 )
 from .manifest import ERRORS, FORMATS, FolderBusy, FolderLock, Format, Manifest, PageEntry, check_empty
-from .workers import Settings, check_timeout, convert, default_jobs, run
+from .workers import Settings, check_options, check_timeout, convert, default_jobs, run
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,14 @@ class Conversion:
 
 def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *, fmt: Format = "jsonl",
                jobs: int | None = None, resume: bool = False, overwrite: bool = False, timeout: float | None = None,
-               options: Mapping[str, Any] | None = None, shard_size: int = SHARD_SIZE,
+               options: Mapping[str, Any] | None = None, shard_size: int = SHARD_SIZE, lean: bool = False,
                stdin: IO[str] | None = None, on_result: Callable[[PageResult], None] | None = None) -> Conversion:
     """Convert the inputs into the folder `out`, now; `on_result` sees each page's result (skipped ones too, without
     its document and tables: they are in the folder) in input order.
 
     json: one `<id>.json` per page; jsonl: `part-NNNNN.jsonl`; csv/parquet: `<table>/part-NNNNN.<fmt>`.
     `errors.jsonl` lists every failed page (input, code, message); `manifest.jsonl` makes `resume` possible.
+    `lean` json/jsonl documents leave out what the spans rebuild (`schema.LEAN`, `schema.with_words`).
     The folder must be empty unless `resume` or `overwrite`; one run at a time holds it (FolderBusy).
     Raises UsageError for what cannot be asked, OutputError when the folder cannot be written (a full disk).
     """
@@ -78,8 +79,8 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
             import pyarrow.parquet  # noqa: F401
         except ImportError as error:
             raise UsageError("Parquet output needs pyarrow: pip install 'briefing-parser[parquet]'") from error
-    settings = Settings(options=dict(options or {}), timeout=check_timeout(timeout),
-                        want_document=fmt in ("json", "jsonl"), want_tables=fmt in ("csv", "parquet"))
+    settings = Settings(options=check_options(options), timeout=check_timeout(timeout),
+                        want_document=fmt in ("json", "jsonl"), want_tables=fmt in ("csv", "parquet"), lean=lean)
     try:
         if not resume and not overwrite:
             check_empty(out)

@@ -20,7 +20,7 @@ from typing import IO, Any, Literal, Protocol, get_args, get_origin
 import orjson
 from pydantic import BaseModel
 
-from .schema import Briefing
+from .schema import LEAN, Briefing
 
 log = logging.getLogger(__name__)
 
@@ -507,7 +507,8 @@ def read_csv_table(path: Path) -> list[Row]:
     return rows
 
 
-def dumps_document(doc: Briefing) -> bytes:
-    """Canonical JSON of a Briefing, via orjson (same bytes as `model_dump_json`, faster)."""
-    return orjson.dumps(doc.model_dump())
+def dumps_document(doc: Briefing, lean: bool = False) -> bytes:
+    """Canonical JSON of a Briefing, via orjson (same bytes as `model_dump_json`, faster); `lean` leaves out
+    what the spans rebuild (`schema.LEAN`: the turns' text and paragraphs)."""
+    return orjson.dumps(doc.model_dump(exclude=LEAN if lean else None))
 

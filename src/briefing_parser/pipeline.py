@@ -73,7 +73,7 @@ def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
     Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong argument or an
     unknown option, OSError for an unreadable path, and ParseError in strict mode.
     """
-    opts = _options(options)
+    opts = parse_options(options)
     if isinstance(source, str) and _names_a_file(source):
         source = Path(source)
     if isinstance(source, os.PathLike):
@@ -136,7 +136,8 @@ def _names_a_file(source: str) -> bool:
     return False
 
 
-def _options(options: ParseOptions | Mapping[str, Any] | None) -> ParseOptions:
+def parse_options(options: ParseOptions | Mapping[str, Any] | None) -> ParseOptions:
+    """The options of `parse()` from a ParseOptions or a mapping of its fields (TypeError for an unknown one)."""
     if options is None:
         return ParseOptions()
     if isinstance(options, ParseOptions):

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from .export import dumps_document, tabulate
 from .inputs import Item, PageError, PageInput, PageResult, UsageError, discover
-from .pipeline import parse
+from .pipeline import parse, parse_options
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class Settings:
     timeout: float | None = None
     want_document: bool = True
     want_tables: bool = False
+    lean: bool = False  # documents without what the spans rebuild (schema.LEAN)
 
 
 def check_timeout(timeout: float | None) -> float | None:
@@ -55,6 +56,16 @@ def check_timeout(timeout: float | None) -> float | None:
     if not math.isfinite(timeout) or timeout < 0:
         raise UsageError(f"--timeout must be a number of seconds ≥ 0 (0: none), not {timeout}")
     return timeout
+
+
+def check_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The parse options, checked once before any page is read: an unknown one is a usage error, not every
+    page's failure in the workers."""
+    try:
+        parse_options(options)
+    except TypeError as error:
+        raise UsageError(str(error)) from error
+    return dict(options or {})
 
 
 # --- converting one page (in a worker) ------------------------------------------------------------
@@ -68,7 +79,7 @@ def process_page(page: PageInput, settings: Settings) -> PageResult:
         data = page.data if page.data is not None else Path(page.path or "").read_bytes()
         doc = parse(data, uri=page.uri, options=settings.options)
         result.sha256 = doc.source.sha256
-        result.document = dumps_document(doc) if settings.want_document else None
+        result.document = dumps_document(doc, settings.lean) if settings.want_document else None
         result.tables = tabulate(doc, page.id) if settings.want_tables else None
         result.errors += tuple(PageError(d.code, d.message) for d in doc.diagnostics if d.severity == "error")
     except OSError as error:
@@ -403,6 +414,6 @@ def convert(inputs: Iterable[str | os.PathLike[str]], *, jobs: int | None = None
     its flat rows when `tables=True`, `result.errors` why it failed. A page past `timeout` seconds has its
     worker killed.
     """
-    settings = Settings(options=dict(options or {}), timeout=check_timeout(timeout), want_document=True,
+    settings = Settings(options=check_options(options), timeout=check_timeout(timeout), want_document=True,
                         want_tables=tables)
     return run(discover(inputs, stdin), jobs=jobs or default_jobs(), settings=settings)
