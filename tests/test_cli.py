@@ -247,7 +247,8 @@ def test_lean_output_of_parse_and_convert_rebuilds_the_full_briefing(tmp_path: P
     full = parse(SEED)
     assert main(["parse", str(SEED), "--lean"]) == 0
     lean = orjson.loads(capsys.readouterr().out)
-    assert {"text", "paragraphs"}.isdisjoint(lean["turns"][0]) and lean["turns"][0]["span"] == {"start": 102, "end": 322}
+    first = lean["turns"][0]
+    assert {"text", "paragraphs"}.isdisjoint(first) and first["span"] == {"start": 102, "end": 322}
     assert Briefing.model_validate(with_words(lean)) == full
     assert main(["convert", str(SEED), "-o", str(tmp_path / "out"), "--lean", "--quiet"]) == 0
     (line,) = (tmp_path / "out" / "part-00000.jsonl").read_bytes().splitlines()
