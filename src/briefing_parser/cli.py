@@ -1,4 +1,4 @@
-"""The `briefing-parser` command line: parse, convert, validate, schema."""
+"""The `briefing-parser` command line: parse, convert, validate, schema, view."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .errors import ParseError
 from .pipeline import parse
 from .schema import Briefing
 from .validate import check_file
+from .viewer import view
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2, 3
 
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = verbs.add_parser("schema", help="print the JSON Schema of Briefing")
     s.set_defaults(run=run_schema)
+    _add_html_verbs(verbs)
     return parser
 
 
@@ -175,3 +177,29 @@ def _exit_code(failed: int, total: int) -> int:
     if failed == 0:
         return EXIT_OK
     return EXIT_ALL_FAILED if failed == total else EXIT_SOME_FAILED
+
+
+def _add_html_verbs(verbs: Any) -> None:
+    w = verbs.add_parser("view", help="write one page's parse as a self-contained HTML page")
+    w.add_argument("page", type=Path, help="a page (HTML or text)")
+    w.add_argument("-o", "--output", type=Path, help="the HTML file to write (default: standard output)")
+    w.add_argument("--layout", help="force a layout instead of detecting it")
+    w.set_defaults(run=run_view)
+
+
+def run_view(args: argparse.Namespace) -> int:
+    try:
+        doc = parse(args.page, options={"layout": args.layout})
+    except OSError as error:
+        print(f"{args.page}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ALL_FAILED
+    for d in doc.diagnostics:
+        if d.severity == "error":
+            print(f"{args.page}: {d.code}: {d.message}", file=sys.stderr)
+    page = view(doc)
+    if args.output is None:
+        sys.stdout.write(page)
+    else:
+        args.output.write_text(page, encoding="utf-8")
+        print(f"{args.page} -> {args.output}", file=sys.stderr)
+    return _exit_code(any(d.severity == "error" for d in doc.diagnostics), 1)
