@@ -1,4 +1,4 @@
-"""The `briefing-parser` command line: parse, convert, validate, schema, view."""
+"""The `briefing-parser` command line: parse, convert, validate, schema, view, report."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from . import __version__
 from .batch import FORMATS, SHARD_SIZE, PageResult, UsageError, convert_to, count_pages, default_jobs
 from .errors import ParseError
 from .pipeline import parse
+from .report import report
 from .schema import Briefing
 from .validate import check_file
 from .viewer import view
@@ -186,6 +187,13 @@ def _add_html_verbs(verbs: Any) -> None:
     w.add_argument("--layout", help="force a layout instead of detecting it")
     w.set_defaults(run=run_view)
 
+    r = verbs.add_parser("report", help="write an HTML report of the tables convert wrote (csv or parquet)")
+    r.add_argument("out", type=Path, help="the output folder of convert --format csv or parquet")
+    r.add_argument("-o", "--output", type=Path, help="the HTML file to write (default: OUT/report.html)")
+    r.add_argument("--top", type=_positive_int, default=20,
+                   help="how many pages with the most warnings to list, each with its view (default: 20)")
+    r.set_defaults(run=run_report)
+
 
 def run_view(args: argparse.Namespace) -> int:
     try:
@@ -203,3 +211,14 @@ def run_view(args: argparse.Namespace) -> int:
         args.output.write_text(page, encoding="utf-8")
         print(f"{args.page} -> {args.output}", file=sys.stderr)
     return _exit_code(any(d.severity == "error" for d in doc.diagnostics), 1)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    try:
+        written = report(args.out, args.output, top=args.top)
+    except UsageError as error:
+        print(f"briefing-parser report: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{written.report} and {len(written.views)} page views in {written.report.parent / 'views'}",
+          file=sys.stderr)
+    return EXIT_OK
