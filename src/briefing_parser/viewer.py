@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .schema import Briefing, Diagnostic, Role, Segment, SegmentKind, Turn
+from .schema import Briefing, Diagnostic, Exchange, Image, Role, Segment, SegmentKind, Turn
 
 # Each segment kind's background and what it means (the legend). Dark text on every one of them reads at a
 # contrast above 10:1; each kind also differs by a second sign (weight, style, border), not colour alone.
@@ -173,25 +173,28 @@ def _legend(doc: Briefing) -> str:
 def _text(doc: Briefing) -> str:
     """Every segment as one element, in order, grouped into the turns they belong to."""
     marks = _diagnostic_marks(doc)
-    questions, answers = defaultdict(list), defaultdict(list)
+    names = {p.id: p.name for p in doc.participants}
+    images = {i.span.start: i for i in doc.images}
+    asks: dict[str, list[Exchange]] = defaultdict(list)  # turn id → the exchanges it asks, answers
+    answers: dict[str, list[Exchange]] = defaultdict(list)
     for exchange in doc.exchanges:
         for turn_id in exchange.question_turn_ids:
-            questions[turn_id].append(exchange.id)
+            asks[turn_id].append(exchange)
         for turn_id in exchange.answer_turn_ids:
-            answers[turn_id].append(exchange.id)
+            answers[turn_id].append(exchange)
     parts = ['<article id="text" aria-label="the page text by segment">']
     for turn, segments in _blocks(doc):
-        body = "".join(_segment(doc, n, marks.get(n, [])) for n in segments)
+        body = "".join(_segment(doc, n, marks.get(n, []), images) for n in segments)
         if turn is None:
             parts.append(f'<div class="block"><div class="meta"></div><div class="body">{body}</div></div>')
             continue
-        asked, answered = questions.get(turn.id, []), answers.get(turn.id, [])
-        data = "".join(f' data-{name}="{" ".join(ids)}"' for name, ids in (("questions", asked),
-                                                                            ("answers", answered)) if ids)
+        asked, answered = asks.get(turn.id, []), answers.get(turn.id, [])
+        data = "".join(f' data-{name}="{" ".join(x.id for x in exchanges)}"'
+                       for name, exchanges in (("questions", asked), ("answers", answered)) if exchanges)
         parts.append(f'<section class="turn r-{turn.role}" id="{turn.id}" data-turn="{turn.id}" '
                      f'data-role="{turn.role}" data-kind="{turn.kind}"{data} '
                      f'aria-label="{turn.id}, {turn.role}, {turn.kind}">'
-                     f'<div class="meta">{_turn_meta(doc, turn, asked, answered)}</div>'
+                     f'<div class="meta">{_turn_meta(turn, names, asked, answered)}</div>'
                      f'<div class="body">{body}</div></section>')
     parts.append("</article>")
     return "".join(parts)
@@ -221,23 +224,24 @@ def _start(turn: Turn) -> int:
     return turn.marker_span.start if turn.marker_span else turn.span.start
 
 
-def _turn_meta(doc: Briefing, turn: Turn, asked: list[str], answered: list[str]) -> str:
-    participant = doc.participant(turn.participant_id) if turn.participant_id else None
-    who = (participant.name if participant else None) or turn.label or "(no label)"
+def _turn_meta(turn: Turn, names: dict[str, str | None], asked: list[Exchange], answered: list[Exchange]) -> str:
+    who = names.get(turn.participant_id or "") or turn.label or "(no label)"
     parts = [f'<a href="#{turn.id}">{turn.id}</a>']
     if turn.at is not None:
         shown = turn.at.strftime("%H:%M:%S" if turn.at.second else "%H:%M")
         parts.append(f'<time datetime="{turn.at.isoformat()}">{shown}</time>')
     parts.append(f'<span class="who">{esc(who)}</span>')
     parts.append(f'<span><span class="role">{turn.role}</span> · <span class="kind">{turn.kind}</span></span>')
-    by_id = {x.id: x for x in doc.exchanges}
-    for exchange_id in asked:
-        links = " ".join(f'<a href="#{t}">{t}</a>' for t in by_id[exchange_id].answer_turn_ids)
-        parts.append(f"<span>{_exchange_button(exchange_id)} → {links or 'no answer'}</span>")
-    for exchange_id in answered:
-        links = " ".join(f'<a href="#{t}">{t}</a>' for t in by_id[exchange_id].question_turn_ids)
-        parts.append(f"<span>{links or 'no question'} ← {_exchange_button(exchange_id)}</span>")
+    for exchange in asked:
+        parts.append(f"<span>{_exchange_button(exchange.id)} → {_links(exchange.answer_turn_ids, 'no answer')}</span>")
+    for exchange in answered:
+        parts.append(f"<span>{_links(exchange.question_turn_ids, 'no question')} ← {_exchange_button(exchange.id)}"
+                     "</span>")
     return "".join(parts)
+
+
+def _links(turn_ids: list[str], none: str = "") -> str:
+    return " ".join(f'<a href="#{t}">{t}</a>' for t in turn_ids) or none
 
 
 def _exchange_button(exchange_id: str) -> str:
@@ -270,13 +274,13 @@ def _diagnostic_marks(doc: Briefing) -> dict[int, list[Mark]]:
     return marks
 
 
-def _segment(doc: Briefing, n: int, marks: list[Mark]) -> str:
+def _segment(doc: Briefing, n: int, marks: list[Mark], images: dict[int, Image]) -> str:
     segment = doc.segments[n]
     start, end = segment.span.start, segment.span.end
     attributes = (f'class="seg k-{segment.kind}" id="s{n}" data-kind="{segment.kind}" data-start="{start}" '
                   f'data-end="{end}" title="{segment.kind} {start}–{end}"')
     if segment.kind == "image":
-        return _image(doc, segment, attributes)
+        return _image(doc, segment, images.get(start), attributes)
     return f"<span {attributes}>{_marked(doc.text, start, end, marks)}</span>"
 
 
@@ -308,8 +312,7 @@ def _marked(text: str, start: int, end: int, marks: list[Mark]) -> str:
     return "".join(out)
 
 
-def _image(doc: Briefing, segment: Segment, attributes: str) -> str:
-    image = next((i for i in doc.images if i.span == segment.span), None)
+def _image(doc: Briefing, segment: Segment, image: Image | None, attributes: str) -> str:
     name = esc(doc.segment_text(segment))
     src = resolve_src(image.src, doc.source.uri) if image else None
     if src is None:
@@ -349,9 +352,6 @@ def _lists(doc: Briefing) -> str:
     for exchange in doc.exchanges:
         asks[exchange.outlet_id].extend(exchange.question_turn_ids)
 
-    def turn_links(ids: list[str]) -> str:
-        return " ".join(f'<a href="#{t}">{t}</a>' for t in ids)
-
     ordered = sorted(enumerate(doc.diagnostics, 1), key=lambda item: SEVERITIES.index(item[1].severity))
     diagnostics = [
         f'<li><span class="sev {d.severity}">{d.severity}</span> '
@@ -360,12 +360,12 @@ def _lists(doc: Briefing) -> str:
         for number, d in ordered]
     participants = [
         f"<li>{p.id} <b>{esc(p.name or p.label)}</b> {p.role}"
-        + "".join(f", {esc(v)}" for v in (p.title, p.organization) if v) + f": {turn_links(speaks[p.id])}</li>"
+        + "".join(f", {esc(v)}" for v in (p.title, p.organization) if v) + f": {_links(speaks[p.id])}</li>"
         for p in doc.participants]
-    outlets = [f"<li>{o.id} <b>{esc(o.name)}</b> {o.kind}: {turn_links(asks[o.id])}</li>" for o in doc.outlets]
+    outlets = [f"<li>{o.id} <b>{esc(o.name)}</b> {o.kind}: {_links(asks[o.id])}</li>" for o in doc.outlets]
     exchanges = [
-        f"<li>{_exchange_button(x.id)} {turn_links(x.question_turn_ids) or 'no question'} → "
-        f"{turn_links(x.answer_turn_ids) or 'no answer'}" + (f" (follows {x.follows})" if x.follows else "")
+        f"<li>{_exchange_button(x.id)} {_links(x.question_turn_ids, 'no question')} → "
+        f"{_links(x.answer_turn_ids, 'no answer')}" + (f" (follows {x.follows})" if x.follows else "")
         + "</li>" for x in doc.exchanges]
     contacts = [f'<li><a href="{at(c.span.start)}">{esc(c.raw)}</a> {c.kind}'
                 + "".join(f", {esc(v)}" for v in (c.e164, c.owner) if v) + "</li>" for c in doc.contacts]
