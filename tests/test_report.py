@@ -203,3 +203,27 @@ def test_report_of_the_corpus_in_chromium(corpus_run: Path, browser: Browser) ->
     assert browser.evaluate("document.querySelectorAll('.seg').length") > 0
     uri = browser.evaluate("[...document.querySelectorAll('dl.facts dd')][0].textContent")
     assert Path(uri).is_file() and str(first).endswith(Path(uri).name + ".html")
+
+
+def test_cli_report_of_tables_without_a_column_it_reads(small_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    part = small_run / "outlets" / "part-00000.csv"
+    lines = part.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "document_id,id,name,kind"
+    part.write_text("\n".join(["document_id,id,outlet_name,kind", *lines[1:]]) + "\n", encoding="utf-8")
+    assert main(["report", str(small_run)]) == 2
+    assert capsys.readouterr().err == (f"briefing-parser report: {small_run / 'outlets'}: unknown or missing "
+                                       "column 'outlet_name'; report reads document_id, id, name\n")
+
+
+def test_cli_report_of_parquet_tables_without_a_column_it_reads(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    list(convert_to([FIXTURES / "taian-2023-03-31.txt"], out, fmt="parquet", jobs=1))
+    part = out / "turns" / "part-00000.parquet"
+    table = pq.read_table(part)
+    pq.write_table(table.rename_columns(["turn_kind" if c == "kind" else c for c in table.column_names]), part)
+    assert main(["report", str(out)]) == 2
+    assert capsys.readouterr().err == (f"briefing-parser report: {out / 'turns'}: unknown or missing column "
+                                       "'kind'; report reads document_id, participant_id, kind, text\n")

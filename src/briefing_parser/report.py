@@ -18,6 +18,7 @@ import orjson
 
 from .export import read_csv_table, write_atomically
 from .inputs import UsageError, clean_id
+from .manifest import ERRORS  # convert's list of failed pages: {input, id, uri, code, message} a line
 from .pipeline import parse
 from .schema import Briefing
 from .viewer import BASE_CSS, esc, page, view
@@ -34,7 +35,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "outlets": ("document_id", "id", "name"),
     "diagnostics": ("document_id", "severity", "code"),
 }
-ERRORS = "errors.jsonl"  # convert's list of failed pages: {input, id, uri, code, message} a line
 TOP = 15  # bars of a chart of names (outlets, speakers); the rest are summed in one bar
 # Answer lengths in characters: the lower bound of each bin of the histogram.
 LENGTH_BINS = (0, 50, 100, 200, 400, 800, 1600, 3200)
@@ -43,24 +43,34 @@ LENGTH_BINS = (0, 50, 100, 200, 400, 800, 1600, 3200)
 def read_run(out: Path) -> dict[str, list[Row]]:
     """The columns in `COLUMNS` of the tables `convert` wrote to `out` (CSV or Parquet), and the rows of
     its errors.jsonl as the table `errors`."""
-    run: dict[str, list[Row]] = {}
-    for table, columns in COLUMNS.items():
-        folder = out / table
-        if csv_parts := sorted(folder.glob("part-*.csv")):
-            rows: Iterable[Row] = (row for part in csv_parts for row in read_csv_table(part))
-        elif any(folder.glob("part-*.parquet")):
-            try:
-                import pyarrow.parquet as pq
-            except ImportError as error:
-                raise UsageError("Parquet tables need pyarrow: pip install 'briefing-parser[parquet]'") from error
-            rows = pq.read_table(folder, columns=list(columns)).to_pylist()
-        else:
-            raise UsageError(f"{folder} holds no table: report reads the output of convert --format csv or parquet")
-        run[table] = [{column: row[column] for column in columns} for row in rows]
+    run = {table: _read_table(out / table, columns) for table, columns in COLUMNS.items()}
     errors = out / ERRORS
     lines = errors.read_bytes().splitlines() if errors.is_file() else []
     run["errors"] = [{"id": e["id"], "code": e["code"]} for e in map(orjson.loads, lines)]
     return run
+
+
+def _read_table(folder: Path, columns: tuple[str, ...]) -> list[Row]:
+    if csv_parts := sorted(folder.glob("part-*.csv")):
+        try:
+            return [{c: row[c] for c in columns} for part in csv_parts for row in read_csv_table(part)]
+        except KeyError as error:  # a column that another version of convert names otherwise
+            raise UsageError(_other_column(folder, error.args[0], columns)) from error
+    parquet_parts = sorted(folder.glob("part-*.parquet"))
+    if not parquet_parts:
+        raise UsageError(f"{folder} holds no table: report reads the output of convert --format csv or parquet")
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise UsageError("Parquet tables need pyarrow: pip install 'briefing-parser[parquet]'") from error
+    names = pq.read_schema(parquet_parts[0]).names
+    if missing := [c for c in columns if c not in names]:
+        raise UsageError(_other_column(folder, missing[0], columns))
+    return list(pq.read_table(folder, columns=list(columns)).to_pylist())
+
+
+def _other_column(folder: Path, column: str, columns: tuple[str, ...]) -> str:
+    return f"{folder}: unknown or missing column {column!r}; report reads {', '.join(columns)}"
 
 
 @dataclass(frozen=True)

@@ -315,9 +315,9 @@ def _marked(text: str, start: int, end: int, marks: list[Mark]) -> str:
 def _image(doc: Briefing, segment: Segment, image: Image | None, attributes: str) -> str:
     name = esc(doc.segment_text(segment))
     src = resolve_src(image.src, doc.source.uri) if image else None
-    if src is None:
+    if image is None or src is None:
         return f"<span {attributes.replace('k-image', 'k-image missing', 1)}>{name}</span>"
-    alt = esc(image.alt or doc.segment_text(segment)) if image else name
+    alt = esc(image.alt) if image.alt else name
     # A src that does not load (no network, a moved file) turns into the placeholder.
     fallback = "this.parentNode.classList.add('missing'); this.remove()"
     return f'<span {attributes}><img src="{esc(src)}" alt="{alt}" onerror="{fallback}">{name}</span>'
