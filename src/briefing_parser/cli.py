@@ -1,4 +1,4 @@
-"""The `briefing-parser` command line: parse, convert, validate, schema."""
+"""The `briefing-parser` command line: parse, convert, validate, schema, view, report."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ from .general import GENERAL
 from .layouts import LAYOUTS
 from .offices import OFFICES
 from .pipeline import parse
+from .report import report
 from .schema import LEAN, Briefing
 from .validate import check_file
+from .viewer import view
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_OUTPUT = 0, 1, 2, 3, 4
 LAYOUT_NAMES = (GENERAL.name, *(office.name for office in OFFICES), *LAYOUTS)
@@ -115,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     s = verbs.add_parser("schema", help="print the JSON Schema of Briefing",
                          description="Print the JSON Schema of the Briefing model (also in schema/).")
     s.set_defaults(run=run_schema)
+    _add_html_verbs(verbs)
     return parser
 
 
@@ -364,3 +367,53 @@ def _exit_code(failed: int, total: int) -> int:
     if failed == 0:
         return EXIT_OK
     return EXIT_ALL_FAILED if failed == total else EXIT_SOME_FAILED
+
+
+def _add_html_verbs(verbs: Any) -> None:
+    w = verbs.add_parser("view", help="write one page's parse as a self-contained HTML page",
+                         description="Parse one page and write it as one HTML file: its text by segment kind, each "
+                                     "turn with its speaker, role and kind, exchanges as links, diagnostics at their "
+                                     "spans.")
+    w.add_argument("page", type=Path, help="a page (HTML or text)")
+    w.add_argument("-o", "--output", type=Path, help="the HTML file to write (default: standard output)")
+    _layout_option(w)
+    w.set_defaults(run=run_view)
+
+    r = verbs.add_parser("report", help="write an HTML report of the tables convert wrote (csv or parquet)",
+                         description="Read the tables and errors.jsonl of a convert run (csv or parquet) and write "
+                                     "one HTML report: counts, failures by code, charts, and the pages with the most "
+                                     "warnings, each with its view.")
+    r.add_argument("out", type=Path, help="the output folder of convert --format csv or parquet")
+    r.add_argument("-o", "--output", type=Path, help="the HTML file to write (default: OUT/report.html)")
+    r.add_argument("--top", type=_positive_int, default=20,
+                   help="how many pages with the most warnings to list, each with its view (default: 20)")
+    r.set_defaults(run=run_report)
+
+
+def run_view(args: argparse.Namespace) -> int:
+    try:
+        doc = parse(args.page, options={"layout": args.layout})
+    except OSError as error:
+        print(f"{args.page}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ALL_FAILED
+    for d in doc.diagnostics:
+        if d.severity == "error":
+            print(f"{args.page}: {d.code}: {d.message}", file=sys.stderr)
+    page = view(doc)
+    if args.output is None:
+        sys.stdout.write(page)
+    else:
+        args.output.write_text(page, encoding="utf-8")
+        print(f"{args.page} -> {args.output}", file=sys.stderr)
+    return _exit_code(any(d.severity == "error" for d in doc.diagnostics), 1)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    try:
+        written = report(args.out, args.output, top=args.top)
+    except UsageError as error:
+        print(f"briefing-parser report: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{written.report} and {len(written.views)} page views in {written.report.parent / 'views'}",
+          file=sys.stderr)
+    return EXIT_OK
