@@ -45,3 +45,13 @@ def test_stage_names_no_site(module: str) -> None:
 def test_the_profiles_are_registered() -> None:
     assert {"timestamp", "mfa-qa", "mfa-named", "mfa-en-qa", "mfa-en-named"} <= set(layouts.LAYOUTS)
     assert "#News_Body_Title" in layouts.title_selectors()
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in SOURCE.glob("*.py") if p.stem != "__main__"))
+def test_every_module_imports_first(module: str) -> None:
+    """Any module can be the first one imported (no import cycle fails on a partly built module)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", f"import briefing_parser.{module}"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr.splitlines()[-1:]

@@ -132,7 +132,7 @@ def question_parts(text: str, question: Range, answers: list[Range]) -> list[Que
     """The parts of a multi-part question (第一…第二…, "First, … Second, …"): each part runs to the
     next; where the answer says 关于第一个问题 / "On your first question", that passage answers it.
     A question has parts only when its ordinals count 1, 2, … in order."""
-    if not lexicon.FIRST_PART.search(text, question[0], question[1]):
+    if all(text.find(word, question[0], question[1]) < 0 for word in lexicon.FIRST_PART):
         return []
     found: list[tuple[int, int]] = []  # (number, start)
     for match in lexicon.QUESTION_PART.finditer(text, question[0], question[1]):

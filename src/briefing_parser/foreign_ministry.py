@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING
 from . import collect
 from .classify import TurnFacts
 from .html import Page
-from .layouts import (
-    SPACE,
-    Cue,
-    LabelReading,
-    Layout,
-    casefolded,
+from .layouts import SPACE, Cue, LabelReading, Layout, casefolded, register
+from .segment import (
+    Marker,
+    Range,
+    RawTurn,
     followed,
     line_matches,
     line_start,
-    register,
+    lines,
+    merged,
+    question_reader,
     strip_span,
 )
-from .segment import Marker, Range, RawTurn, lines, merged, question_reader
 
 if TYPE_CHECKING:  # speakers imports layouts, which registers this profile on import
     from .speakers import Cast

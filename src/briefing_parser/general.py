@@ -16,10 +16,10 @@ from . import lexicon
 from .classify import TurnFacts
 from .errors import diagnostic
 from .html import Page
-from .layouts import SPACE, Layout, followed, line_start, line_starts
+from .layouts import SPACE, Layout
 from .lexicon import fold
 from .schema import Role
-from .segment import Marker, Range, RawTurn, Reading, descending, merged
+from .segment import Marker, Range, RawTurn, Reading, descending, followed, line_start, line_starts, merged
 from .speakers import Cast, Official, roster
 
 # --- Label forms -------------------------------------------------------------------------------------

@@ -115,8 +115,9 @@ QUESTION_PART = regex.compile(
     r"(?: question)?(?: is)?[,:]"
 )
 # A question has parts only when it holds the first one's ordinal (第一, First, first): a question
-# without it is not searched with QUESTION_PART (most are not; that search tries every offset).
-FIRST_PART = re.compile(r"第一|irst")
+# without it is not searched with QUESTION_PART (most are not; that search tries every offset). Found
+# with `str.find`, which skips through text several times faster than a pattern of alternatives.
+FIRST_PART = ("第一", "irst")
 # Where an answer takes up one part: 关于第一个问题，… / 至于你的第二个问题 / "On your first question, …"
 ANSWER_PART = regex.compile(
     r"(?:关于|至于|对于|就|针对)(?:你的|你提的|您的|你提到的)?第(?P<n>[一二三四五六])个问题"

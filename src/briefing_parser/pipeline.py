@@ -23,7 +23,7 @@ from .errors import ParseError, diagnostic
 from .general import GENERAL
 from .html import Page, PageImage, extract, from_text
 from .inputs import PAGE_SUFFIXES
-from .layouts import Detection, Layout, strip_span
+from .layouts import Detection, Layout
 from .offices import KNOWN, OFFICES, office
 from .schema import Briefing, Diagnostic, Role, SegmentKind, TurnKind, turn_paragraphs, with_words
 from .segment import (
@@ -35,6 +35,7 @@ from .segment import (
     header_lines,
     question_reader,
     segment,
+    strip_span,
 )
 from .speakers import Cast
 
@@ -405,9 +406,6 @@ def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], 
                cast: Cast | None) -> list[dict[str, Any]]:
     """The exchanges as dicts: their turns, the asking outlet, the exchange they follow, a question's parts."""
     number = {id(pairing): n for n, pairing in enumerate(pairings, 1)}  # the exchange's id, q1, q2, …
-    # Only a question with 第一 / "first" in it can have parts: found in one pass over all of them.
-    questions = [spans[pairing.questions[0]] for pairing in pairings if pairing.questions]
-    ordinal = set(collect.holding(questions, collect.signs(lexicon.FIRST_PART, text, questions)))
     return [
         {
             "id": f"q{n}",
@@ -416,8 +414,8 @@ def _exchanges(text: str, pairings: list[Pairing], turns: list[dict[str, Any]], 
             "outlet_id": cast.outlet_of(cast.speaker_of_turn[pairing.questions[0]]) if cast and pairing.questions
                          else None,
             "follows": f"q{number[id(pairing.follows)]}" if pairing.follows else None,
-            "parts": question_parts(text, spans[pairing.questions[0]], [spans[i] for i in pairing.answers])
-                     if pairing.questions and spans[pairing.questions[0]] in ordinal else [],
+            "parts": question_parts(text, spans[pairing.questions[0]],
+                                    [spans[i] for i in pairing.answers]) if pairing.questions else [],
         }
         for n, pairing in enumerate(pairings, 1)
     ]

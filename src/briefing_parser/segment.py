@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from typing import TYPE_CHECKING
 
 from . import lexicon
-from .layouts import Layout, followed, line_matches, line_start
 from .schema import Role, SegmentKind, TurnKind
+
+if TYPE_CHECKING:  # the layouts import this module for its helpers; it needs them only as types
+    from .layouts import Layout
 
 Range = tuple[int, int]
 
@@ -48,6 +53,70 @@ class RawTurn:
 
     marker: Marker | None
     body: Range  # from the end of the marker to the start of the next, white space included
+
+
+LINE_END = re.compile("\n")
+
+
+class _LastText(threading.local):
+    """The last text whose line starts were asked for, and those starts (one per thread)."""
+
+    text: str | None = None
+    starts: tuple[int, ...] = ()
+
+
+_LAST_TEXT = _LastText()
+
+
+def line_starts(text: str) -> tuple[int, ...]:
+    """Where each line of the text starts: 0 and after every line end. Kept for the last text: the
+    stages of a page all ask about its text (detection's four marker passes, then cues and closing
+    lines), and a cache of one keeps no earlier page (a 50 MB one) alive. Known by identity, not by
+    equality: an equal text of the page before (the same page again) would cost a comparison of
+    the whole text on every call."""
+    last = _LAST_TEXT
+    if last.text is not text:
+        last.starts = (0, *(match.end() for match in LINE_END.finditer(text)))
+        last.text = text
+    return last.starts
+
+
+def line_start(text: str, at: int) -> int:
+    """Where the line that holds an offset starts (by bisection over the line starts)."""
+    starts = line_starts(text)
+    return starts[bisect_right(starts, at) - 1]
+
+
+def strip_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A span without the white space at its edges (an image's line is then the image's span)."""
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def followed(markers: list[Marker]) -> Iterator[tuple[Marker, Marker | None]]:
+    """Each marker with the one after it (None after the last): where its turn ends."""
+    return zip(markers, [*markers[1:], None], strict=False)
+
+
+def line_matches(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.Match[str]]:
+    """What `pattern.finditer(text, start, end)` finds, for a pattern that can only match at a line
+    start (`^` with re.MULTILINE) and, where it can match empty, has no other match there: `match` is
+    tried at each line start only, in one C-level `map` (finditer tries every offset and fails on `^`
+    at all but a few). Matches do not overlap: one that runs over a line end (a date broken by a line
+    end, 2023-\n03-31 10:01 杨建全) hides the line starts inside it, as in finditer."""
+    starts = line_starts(text)
+    tried = starts[bisect_left(starts, start):bisect_left(starts, end)]
+    matches = []
+    covered = start  # where the last match ends
+    for match in filter(None, map(pattern.match, repeat(text), tried, repeat(end))):
+        if match.start() >= covered:
+            matches.append(match)
+            covered = match.end()
+    return matches
 
 
 def merged(markers: list[Marker], added: list[Marker]) -> list[Marker]:
