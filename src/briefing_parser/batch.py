@@ -13,6 +13,7 @@ from typing import IO, Any
 
 import orjson
 
+from . import registry
 from .export import (
     SHARD_WRITERS,
     ShardWriter,
@@ -67,6 +68,8 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
 
     json: one `<id>.json` per page; jsonl: `part-NNNNN.jsonl`; csv/parquet: `<table>/part-NNNNN.<fmt>`.
     `errors.jsonl` lists every failed page (input, code, message); `manifest.jsonl` makes `resume` possible.
+    Once every page is committed, the registry of them all: `people.jsonl` and `organizations.jsonl` (json,
+    jsonl), else the tables `people`, `affiliations`, `organizations`.
     The folder must be empty unless `resume` or `overwrite`; one run at a time holds it (FolderBusy).
     Raises UsageError for what cannot be asked, OutputError when the folder cannot be written (a full disk).
     """
@@ -81,13 +84,18 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
     settings = Settings(options=dict(options or {}), timeout=check_timeout(timeout),
                         want_document=fmt in ("json", "jsonl"), want_tables=fmt in ("csv", "parquet"))
     try:
+        table = registry.aliases(settings.options.get("aliases"))
+    except (OSError, registry.AliasError) as error:
+        raise UsageError(f"cannot read the alias table: {error}") from error
+    try:
         if not resume and not overwrite:
             check_empty(out)
         out.mkdir(parents=True, exist_ok=True)
         lock = FolderLock(out)
         try:
-            return _convert(discover(inputs, stdin), out, fmt, Manifest(out, fmt, resume=resume, overwrite=overwrite),
-                            jobs or default_jobs(), settings, shard_size, on_result)
+            manifest = Manifest(out, fmt, resume=resume, overwrite=overwrite, aliases=table.digest)
+            return _convert(discover(inputs, stdin), out, fmt, manifest, jobs or default_jobs(), settings, shard_size,
+                            on_result, table)
         finally:
             lock.release()
     except OSError as error:
@@ -102,9 +110,12 @@ def _output_problem(out: Path, error: OSError) -> str:
 
 
 def _convert(items: Iterable[Item], out: Path, fmt: Format, manifest: Manifest, jobs: int, settings: Settings,
-             shard_size: int, on_result: Callable[[PageResult], None] | None) -> Conversion:
+             shard_size: int, on_result: Callable[[PageResult], None] | None, table: registry.Aliases) -> Conversion:
     if manifest.done:
         items = map(manifest.skip, items)
+    # The registry is made from every committed page once the run completes; one an earlier run left would
+    # speak of pages this run changes.
+    registry.remove_registry(out, fmt)
     done = Conversion()
     shard: ShardWriter | None = None
     in_shard: list[PageEntry] = []
@@ -149,6 +160,7 @@ def _convert(items: Iterable[Item], out: Path, fmt: Format, manifest: Manifest, 
             shard = None
         errors.close()
         os.replace(errors_path, out / ERRORS)
+        registry.write_registry(out, fmt, registry.gather(registry.committed_pages(out, fmt, manifest.files), table))
     finally:
         results.close()  # the workers are gone before the folder is let go
         if shard is not None:

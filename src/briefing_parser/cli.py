@@ -27,7 +27,8 @@ from .general import GENERAL
 from .layouts import LAYOUTS
 from .offices import OFFICES
 from .pipeline import parse
-from .schema import Briefing
+from .registry import AliasError, aliases
+from .schema import Briefing, Registry
 from .validate import check_file
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_OUTPUT = 0, 1, 2, 3, 4
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     _layout_option(p)
     p.add_argument("--area-code", type=_area_code, metavar="CODE",
                    help="the area code of bare local phone numbers, e.g. 0538 (default: the page's city's)")
+    _aliases_option(p)
     p.set_defaults(run=run_parse)
 
     c = verbs.add_parser(
@@ -99,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds per page before its worker is killed and the page fails (0: none)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     _layout_option(c)
+    _aliases_option(c)
     c.add_argument("--shard-size", type=_positive_int, default=SHARD_SIZE,
                    help=f"pages per jsonl/csv/parquet part file (default: {SHARD_SIZE})")
     c.set_defaults(run=run_convert)
@@ -110,8 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .json or .jsonl file")
     v.set_defaults(run=run_validate)
 
-    s = verbs.add_parser("schema", help="print the JSON Schema of Briefing",
-                         description="Print the JSON Schema of the Briefing model (also in schema/).")
+    s = verbs.add_parser("schema", help="print the JSON Schema of Briefing (or of the registry)",
+                         description="Print the JSON Schema of the Briefing model, or with --registry of the "
+                                     "Registry (people and organizations of a conversion); both are in schema/.")
+    s.add_argument("--registry", action="store_true", help="the Registry's schema instead of the Briefing's")
     s.set_defaults(run=run_schema)
     return parser
 
@@ -119,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
 def _layout_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
                         help=f"force a layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
+
+
+def _aliases_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--aliases", metavar="FILE",
+                        help="your alias table (TSV, the columns of the shipped data/aliases.tsv), read after the "
+                             "shipped one: names of people and organizations that are one entry of the registry")
 
 
 def _area_code(text: str) -> str:
@@ -137,7 +148,8 @@ def _positive_int(text: str) -> int:
 def run_parse(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         raise UsageError("- (standard input) can be given once")
-    options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code}
+    options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code, "aliases": args.aliases}
+    _check_aliases(args.aliases)
     inputs, several = _inputs(args.files)
     out = sys.stdout
     total = failed = 0
@@ -158,6 +170,14 @@ def run_parse(args: argparse.Namespace) -> int:
     if args.format == "json" and several:
         out.write("\n]\n" if total else "[]\n")
     return _exit_code(failed, total)
+
+
+def _check_aliases(path: str | None) -> None:
+    """A user's alias table is read once, before any page: a bad one is a usage error, not every page's."""
+    try:
+        aliases(path)
+    except (OSError, AliasError) as error:
+        raise UsageError(f"cannot read the alias table: {error}") from error
 
 
 def _inputs(files: list[str]) -> tuple[Iterator[tuple[str, Path | bytes]], bool]:
@@ -265,7 +285,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def run_convert(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
-    options = {"layout": args.layout} if args.layout else {}
+    options = {name: value for name, value in (("layout", args.layout), ("aliases", args.aliases)) if value}
     started = time.perf_counter()
     bar = _progress_bar(args)
     logging.basicConfig(format="briefing-parser: %(message)s")  # the library's warnings (a damaged manifest)
@@ -349,7 +369,8 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(json.dumps(Briefing.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    model = Registry if args.registry else Briefing
+    sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
 
 
