@@ -47,7 +47,7 @@ def test_every_command_and_example_runs_as_written(folder: Path, monkeypatch: py
     each Python example as a doctest."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     lines = [line for block in blocks("bash")[1:] for line in block.splitlines() if line.strip()]
-    assert len(lines) == 10
+    assert len(lines) == 13
     for line in lines:
         done = subprocess.run(["bash", "-c", f"set -o pipefail; {line}"], cwd=folder, env=env, capture_output=True,
                               text=True, timeout=300)
@@ -55,10 +55,10 @@ def test_every_command_and_example_runs_as_written(folder: Path, monkeypatch: py
     corpus = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.html"))
     assert len((folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == len(corpus) == 20
     assert sorted(p.name for p in (folder / "tables").iterdir() if p.is_dir()) == [
-        "briefings", "contacts", "diagnostics", "exchanges", "images", "outlets", "participants", "parts",
-        "segments", "turns"]
+        "affiliations", "briefings", "contacts", "diagnostics", "exchanges", "images", "organizations", "outlets",
+        "participants", "parts", "people", "segments", "turns"]
     monkeypatch.chdir(folder)
-    assert doctest.testfile(str(ROOT / "README.md"), module_relative=False) == (0, 20)  # (failed, tried)
+    assert doctest.testfile(str(ROOT / "README.md"), module_relative=False) == (0, 26)  # (failed, tried)
 
 
 def test_the_readme_names_only_files_the_repository_has() -> None:
