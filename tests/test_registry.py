@@ -141,6 +141,16 @@ def test_a_named_reporter_is_a_person_of_their_outlet() -> None:
     assert registry.organization("大众网").labels == ["大众网记者 张明"]
 
 
+def test_a_reporter_named_in_an_english_label_is_a_person_of_their_outlet() -> None:
+    doc = bp.parse(b"Host: Good morning.\nReporter Li Ming, Xinhua: What is the target?\nZhang Wei: Five percent.\n"
+                   b"Reporter Li Ming, Xinhua: And next year?\nZhang Wei: We will say in March.\n")
+    assert [(p.label, p.role, p.person_id) for p in doc.participants] == [
+        ("Host", "host", None), ("Reporter Li Ming, Xinhua", "journalist", "li-ming@xinhua"),
+        ("Zhang Wei", "official", "zhang-wei")]
+    assert bp.build_registry([doc]).person("li-ming@xinhua").affiliations == [
+        Affiliation(role="journalist", organization_id="xinhua", organization="Xinhua", pages=1)]
+
+
 def test_the_chinese_and_english_pages_of_a_conference_share_their_ids(docs: list[bp.Briefing]) -> None:
     by_page = {doc.source.uri.rsplit("/", 1)[1][:13]: doc for doc in docs if doc.source.uri}  # zh-2020-03-30
     for day in ("2020-03-30", "2020-03-31"):
