@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 SHARD_SIZE = 1000
 # The batch API, wherever each part lives.
 __all__ = ["FORMATS", "SHARD_SIZE", "Conversion", "FolderBusy", "Format", "OutputError", "PageError", "PageInput",
-           "PageResult", "Settings", "UsageError", "clean_id", "convert", "convert_to", "count_pages",
+           "PageResult", "Settings", "UsageError", "alias_table", "clean_id", "convert", "convert_to", "count_pages",
            "default_jobs", "discover", "unique_id"]
 
 
@@ -83,10 +83,7 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
             raise UsageError("Parquet output needs pyarrow: pip install 'briefing-parser[parquet]'") from error
     settings = Settings(options=dict(options or {}), timeout=check_timeout(timeout),
                         want_document=fmt in ("json", "jsonl"), want_tables=fmt in ("csv", "parquet"))
-    try:
-        table = registry.aliases(settings.options.get("aliases"))
-    except (OSError, registry.AliasError) as error:
-        raise UsageError(f"cannot read the alias table: {error}") from error
+    table = alias_table(settings.options.get("aliases"))
     try:
         if not resume and not overwrite:
             check_empty(out)
@@ -100,6 +97,15 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
             lock.release()
     except OSError as error:
         raise OutputError(_output_problem(out, error)) from error
+
+
+def alias_table(path: str | None) -> registry.Aliases:
+    """The alias table of a run, the shipped one and the user's file at `path`: read once, before any page, so
+    that one it cannot read is a usage error (UsageError), not every page's."""
+    try:
+        return registry.aliases(path)
+    except (OSError, registry.AliasError) as error:
+        raise UsageError(f"cannot read the alias table: {error}") from error
 
 
 def _output_problem(out: Path, error: OSError) -> str:

@@ -21,13 +21,22 @@ from typing import Any, NoReturn
 import orjson
 
 from . import __version__
-from .batch import FORMATS, SHARD_SIZE, OutputError, PageResult, UsageError, convert_to, count_pages, default_jobs
+from .batch import (
+    FORMATS,
+    SHARD_SIZE,
+    OutputError,
+    PageResult,
+    UsageError,
+    alias_table,
+    convert_to,
+    count_pages,
+    default_jobs,
+)
 from .errors import ParseError
 from .general import GENERAL
 from .layouts import LAYOUTS
 from .offices import OFFICES
 from .pipeline import parse
-from .registry import AliasError, aliases
 from .schema import Briefing, Registry
 from .validate import check_file
 
@@ -149,7 +158,7 @@ def run_parse(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         raise UsageError("- (standard input) can be given once")
     options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code, "aliases": args.aliases}
-    _check_aliases(args.aliases)
+    alias_table(args.aliases)
     inputs, several = _inputs(args.files)
     out = sys.stdout
     total = failed = 0
@@ -170,14 +179,6 @@ def run_parse(args: argparse.Namespace) -> int:
     if args.format == "json" and several:
         out.write("\n]\n" if total else "[]\n")
     return _exit_code(failed, total)
-
-
-def _check_aliases(path: str | None) -> None:
-    """A user's alias table is read once, before any page: a bad one is a usage error, not every page's."""
-    try:
-        aliases(path)
-    except (OSError, AliasError) as error:
-        raise UsageError(f"cannot read the alias table: {error}") from error
 
 
 def _inputs(files: list[str]) -> tuple[Iterator[tuple[str, Path | bytes]], bool]:

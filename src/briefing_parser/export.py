@@ -206,6 +206,10 @@ REGISTRY_TABLES: dict[str, Table] = {
 }
 
 
+def _columns(table: str) -> tuple[Column, ...]:
+    return (TABLES.get(table) or REGISTRY_TABLES[table]).columns
+
+
 def tabulate(doc: Briefing, document_id: str) -> Tables:
     """The rows of every table in `TABLES` for one Briefing. Every row has a `key` unique across an archive:
     the page's `document_id`, then `#` and the item's id (`pages/a.html#t3`) or its list and position
@@ -389,7 +393,7 @@ def arrow_schema(table: str) -> Any:
         "timestamp": pa.timestamp("us", tz="+08:00"), "strings": pa.list_(pa.string()),
     }
     pandas_types = {"int": ("int64", "Int64"), "date": ("date", "date32[day][pyarrow]")}
-    columns = (TABLES.get(table) or REGISTRY_TABLES[table]).columns
+    columns = _columns(table)
     pandas = {"index_columns": [], "column_indexes": [], "pandas_version": PANDAS_METADATA_VERSION, "columns": [
         {"name": c.name, "field_name": c.name, "pandas_type": pandas_types[c.kind][0],
          "numpy_type": pandas_types[c.kind][1], "metadata": None} for c in columns if c.kind in pandas_types]}
@@ -400,7 +404,7 @@ def write_table(path: Path, table: str, rows: list[Row]) -> None:
     """Write one whole table of `TABLES` or `REGISTRY_TABLES` as a Parquet or CSV file (by the suffix of
     `path`), atomically."""
     if path.suffix == ".csv":
-        columns = (TABLES.get(table) or REGISTRY_TABLES[table]).columns
+        columns = _columns(table)
         kinds = [c.kind for c in columns]
         write_atomically(path, _utf8(",".join(c.name for c in columns) + "\r\n" + "".join(
             csv_line([encode_cell(row[c.name], c.kind) for c in columns], kinds) for row in rows)))
