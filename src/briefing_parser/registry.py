@@ -19,6 +19,7 @@ import regex
 from .export import REGISTRY_TABLES, Row, read_table, write_atomically, write_table
 from .lexicon import fold
 from .schema import (
+    COUNTRY,
     Affiliation,
     Briefing,
     Organization,
@@ -32,7 +33,6 @@ SHIPPED = Path(__file__).with_name("data") / "aliases.tsv"
 KINDS: tuple[str, ...] = get_args(OrganizationKind)
 # The words of a name, in any script: Hua Chunying → hua, chunying; 中央广播电视总台央视 is one word.
 WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
-COUNTRY = regex.compile(r"[A-Z]{2}")  # GB
 # The files a conversion's registry is written to, per output format.
 REGISTRY_FILES = {
     "json": ("people.jsonl", "organizations.jsonl"), "jsonl": ("people.jsonl", "organizations.jsonl"),
@@ -174,7 +174,7 @@ def _problem(cells: list[str], row_type: str, names: str, kind: str, country: st
         return f"a person has no kind ({kind!r})"
     if kind and kind not in KINDS:
         return f"the kind is {kind!r}, not one of {', '.join(KINDS)}"
-    if country and not COUNTRY.fullmatch(country):
+    if country and not regex.fullmatch(COUNTRY, country):
         return f"the country is {country!r}, not an ISO 3166-1 code such as CN or GB"
     if organization and row_type == "organization":
         return "an organization speaks for no organization (that column is for people)"
