@@ -347,8 +347,8 @@ def test_overwrite_removes_the_previous_conversion_and_nothing_else(folder: Path
     assert len(jsonl_lines(out)) == 1
     assert error_lines(out) == []
     assert sorted(p.name for p in out.iterdir()) == [
-        ".briefing-parser.lock", "errors.jsonl", "manifest.jsonl", "notes.txt", "part-00000.jsonl",
-        "part-9.jsonl.bak"]
+        ".briefing-parser.lock", "errors.jsonl", "manifest.jsonl", "notes.txt", "organizations.jsonl",
+        "part-00000.jsonl", "part-9.jsonl.bak", "people.jsonl"]
 
 
 def test_a_folder_that_is_not_empty_is_refused_untouched(folder: Path, tmp_path: Path) -> None:

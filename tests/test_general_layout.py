@@ -98,6 +98,8 @@ READINGS = [
     ("保安司司長黃少澤", general.Label("official", name="黃少澤", title="保安司司長")),
     ("福建廈門衛(wèi)視記者", general.Label("journalist", outlet="福建廈門衛(wèi)視")),
     ("大众网记者 张明", general.Label("journalist", name="张明", outlet="大众网")),
+    ("Reporter Li Ming, Xinhua", general.Label("journalist", name="Li Ming", outlet="Xinhua")),
+    ("Yes, Reuters", None),
     ("《人民日报》记者", general.Label("journalist", outlet="人民日报")),
     ("Phoenix TV", general.Label("journalist", outlet="Phoenix TV")),
     ("Premier Li Keqiang", general.Label("official", name="Li Keqiang", title="Premier")),

@@ -47,7 +47,7 @@ def test_every_command_and_example_runs_as_written(folder: Path, monkeypatch: py
     each Python example as a doctest."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     lines = [line for block in blocks("bash")[1:] for line in block.splitlines() if line.strip()]
-    assert len(lines) == 12
+    assert len(lines) == 15
     for line in lines:
         done = subprocess.run(["bash", "-c", f"set -o pipefail; {line}"], cwd=folder, env=env, capture_output=True,
                               text=True, timeout=300)
@@ -55,11 +55,11 @@ def test_every_command_and_example_runs_as_written(folder: Path, monkeypatch: py
     corpus = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.html"))
     assert len((folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == len(corpus) == 20
     assert sorted(p.name for p in (folder / "tables").iterdir() if p.is_dir()) == [
-        "briefings", "contacts", "diagnostics", "exchanges", "images", "outlets", "participants", "parts",
-        "segments", "turns", "views"]  # views/: the report's pages
+        "affiliations", "briefings", "contacts", "diagnostics", "exchanges", "images", "organizations", "outlets",
+        "participants", "parts", "people", "segments", "turns", "views"]  # views/: the report's pages
     assert (folder / "tables" / "report.html").is_file() and (folder / "taian.html").read_text().startswith("<!")
     monkeypatch.chdir(folder)
-    assert doctest.testfile(str(ROOT / "README.md"), module_relative=False) == (0, 20)  # (failed, tried)
+    assert doctest.testfile(str(ROOT / "README.md"), module_relative=False) == (0, 26)  # (failed, tried)
 
 
 def test_the_readme_names_only_files_the_repository_has() -> None:

@@ -208,8 +208,9 @@ def test_report_of_the_corpus_in_chromium(corpus_run: Path, browser: Browser) ->
 def test_cli_report_of_tables_without_a_column_it_reads(small_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
     part = small_run / "outlets" / "part-00000.csv"
     lines = part.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "document_id,key,id,name,kind"
-    part.write_text("\n".join(["document_id,key,id,outlet_name,kind", *lines[1:]]) + "\n", encoding="utf-8")
+    assert lines[0] == "document_id,key,id,name,kind,organization_id"
+    part.write_text("\n".join(["document_id,key,id,outlet_name,kind,organization_id", *lines[1:]]) + "\n",
+                    encoding="utf-8")
     assert main(["report", str(small_run)]) == 2
     assert capsys.readouterr().err == (f"briefing-parser report: {small_run / 'outlets'}: unknown or missing "
                                        "column 'name'; report reads document_id, id, name\n")

@@ -93,10 +93,10 @@ def test_every_layout(layout: str) -> None:
 
 
 def test_every_fixture_page_keeps_its_text_and_links() -> None:
-    """All the bundled pages (the reference page in eight forms, two regression pages, 22 Foreign Ministry
+    """All the bundled pages (the reference page in eight forms, two regression pages, 22 + 4 Foreign Ministry
     pages, 53 excerpts of other press offices): the segments give back the text, every turn has its element,
     every link lands."""
-    assert len(ALL_PAGES) == 8 + 2 + 22 + 53
+    assert len(ALL_PAGES) == 8 + 2 + 22 + 4 + 53
     for path in ALL_PAGES:
         doc = bp.parse(path)
         tree = dom(bp.view(doc))

@@ -10,20 +10,21 @@ if TYPE_CHECKING:
     from .errors import ParseError
     from .export import read_table
     from .pipeline import ParseOptions, parse
-    from .schema import SCHEMA_VERSION, Briefing
+    from .registry import build_registry
+    from .schema import SCHEMA_VERSION, Briefing, Registry
     from .viewer import view
 
 __version__ = "0.1.0"
 __all__ = [
-    "SCHEMA_VERSION", "Briefing", "PageResult", "ParseError", "ParseOptions", "__version__", "convert",
-    "convert_to", "parse", "read_table", "view",
+    "SCHEMA_VERSION", "Briefing", "PageResult", "ParseError", "ParseOptions", "Registry", "__version__",
+    "build_registry", "convert", "convert_to", "parse", "read_table", "view",
 ]
 # Public names and the module each lives in. They load on first use (PEP 562): pydantic is slow to
 # import (bench_parse prints the import time), and `briefing-parser --help` should not wait for it.
 _EXPORTS = {
     "PageResult": ".batch", "convert": ".batch", "convert_to": ".batch", "ParseError": ".errors",
-    "read_table": ".export", "ParseOptions": ".pipeline", "parse": ".pipeline", "SCHEMA_VERSION": ".schema",
-    "Briefing": ".schema", "view": ".viewer",
+    "read_table": ".export", "ParseOptions": ".pipeline", "parse": ".pipeline", "build_registry": ".registry",
+    "SCHEMA_VERSION": ".schema", "Briefing": ".schema", "Registry": ".schema", "view": ".viewer",
 }
 
 

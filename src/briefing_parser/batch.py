@@ -13,6 +13,7 @@ from typing import IO, Any
 
 import orjson
 
+from . import registry
 from .export import (
     SHARD_WRITERS,
     ShardWriter,
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 SHARD_SIZE = 1000
 # The batch API, wherever each part lives.
 __all__ = ["FORMATS", "SHARD_SIZE", "Conversion", "FolderBusy", "Format", "OutputError", "PageError", "PageInput",
-           "PageResult", "Settings", "UsageError", "clean_id", "convert", "convert_to", "count_pages",
+           "PageResult", "Settings", "UsageError", "alias_table", "clean_id", "convert", "convert_to", "count_pages",
            "default_jobs", "discover", "unique_id"]
 
 
@@ -68,6 +69,8 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
     json: one `<id>.json` per page; jsonl: `part-NNNNN.jsonl`; csv/parquet: `<table>/part-NNNNN.<fmt>`.
     `errors.jsonl` lists every failed page (input, code, message); `manifest.jsonl` makes `resume` possible.
     `lean` json/jsonl documents leave out what the spans rebuild (`schema.LEAN`, `schema.with_words`).
+    Once every page is committed, the registry of them all: `people.jsonl` and `organizations.jsonl` (json,
+    jsonl), else the tables `people`, `affiliations`, `organizations`.
     The folder must be empty unless `resume` or `overwrite`; one run at a time holds it (FolderBusy).
     Raises UsageError for what cannot be asked, OutputError when the folder cannot be written (a full disk).
     """
@@ -81,18 +84,29 @@ def convert_to(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
             raise UsageError("Parquet output needs pyarrow: pip install 'briefing-parser[parquet]'") from error
     settings = Settings(options=check_options(options), timeout=check_timeout(timeout),
                         want_document=fmt in ("json", "jsonl"), want_tables=fmt in ("csv", "parquet"), lean=lean)
+    table = alias_table(settings.options.get("aliases"))
     try:
         if not resume and not overwrite:
             check_empty(out)
         out.mkdir(parents=True, exist_ok=True)
         lock = FolderLock(out)
         try:
-            return _convert(discover(inputs, stdin), out, fmt, Manifest(out, fmt, resume=resume, overwrite=overwrite),
-                            jobs or default_jobs(), settings, shard_size, on_result)
+            manifest = Manifest(out, fmt, resume=resume, overwrite=overwrite, aliases=table.digest)
+            return _convert(discover(inputs, stdin), out, fmt, manifest, jobs or default_jobs(), settings, shard_size,
+                            on_result, table)
         finally:
             lock.release()
     except OSError as error:
         raise OutputError(_output_problem(out, error)) from error
+
+
+def alias_table(path: str | None) -> registry.Aliases:
+    """The alias table of a run, the shipped one and the user's file at `path`: read once, before any page, so
+    that one it cannot read is a usage error (UsageError), not every page's."""
+    try:
+        return registry.aliases(path)
+    except (OSError, registry.AliasError) as error:
+        raise UsageError(f"cannot read the alias table: {error}") from error
 
 
 def _output_problem(out: Path, error: OSError) -> str:
@@ -103,9 +117,12 @@ def _output_problem(out: Path, error: OSError) -> str:
 
 
 def _convert(items: Iterable[Item], out: Path, fmt: Format, manifest: Manifest, jobs: int, settings: Settings,
-             shard_size: int, on_result: Callable[[PageResult], None] | None) -> Conversion:
+             shard_size: int, on_result: Callable[[PageResult], None] | None, table: registry.Aliases) -> Conversion:
     if manifest.done:
         items = map(manifest.skip, items)
+    # The registry is made from every committed page once the run completes; one an earlier run left would
+    # speak of pages this run changes.
+    registry.remove_registry(out, fmt)
     done = Conversion()
     shard: ShardWriter | None = None
     in_shard: list[PageEntry] = []
@@ -150,6 +167,7 @@ def _convert(items: Iterable[Item], out: Path, fmt: Format, manifest: Manifest, 
             shard = None
         errors.close()
         os.replace(errors_path, out / ERRORS)
+        registry.write_registry(out, fmt, registry.gather(registry.committed_pages(out, fmt, manifest.files), table))
     finally:
         results.close()  # the workers are gone before the folder is let go
         if shard is not None:

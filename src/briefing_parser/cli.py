@@ -21,14 +21,24 @@ from typing import Any, NoReturn
 import orjson
 
 from . import __version__
-from .batch import FORMATS, SHARD_SIZE, OutputError, PageResult, UsageError, convert_to, count_pages, default_jobs
+from .batch import (
+    FORMATS,
+    SHARD_SIZE,
+    OutputError,
+    PageResult,
+    UsageError,
+    alias_table,
+    convert_to,
+    count_pages,
+    default_jobs,
+)
 from .errors import ParseError
 from .general import GENERAL
 from .layouts import LAYOUTS
 from .offices import OFFICES
 from .pipeline import parse
 from .report import report
-from .schema import LEAN, Briefing
+from .schema import LEAN, Briefing, Registry
 from .validate import check_file
 from .viewer import view
 
@@ -85,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     _layout_option(p)
     p.add_argument("--area-code", type=_area_code, metavar="CODE",
                    help="the area code of bare local phone numbers, e.g. 0538 (default: the page's city's)")
+    _aliases_option(p)
     p.set_defaults(run=run_parse)
 
     c = verbs.add_parser(
@@ -103,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     _lean_option(c)
     _layout_option(c)
+    _aliases_option(c)
     c.add_argument("--shard-size", type=_positive_int, default=SHARD_SIZE,
                    help=f"pages per jsonl/csv/parquet part file (default: {SHARD_SIZE})")
     c.set_defaults(run=run_convert)
@@ -114,8 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .json or .jsonl file")
     v.set_defaults(run=run_validate)
 
-    s = verbs.add_parser("schema", help="print the JSON Schema of Briefing",
-                         description="Print the JSON Schema of the Briefing model (also in schema/).")
+    s = verbs.add_parser("schema", help="print the JSON Schema of Briefing (or of the registry)",
+                         description="Print the JSON Schema of the Briefing model, or with --registry of the "
+                                     "Registry (people and organizations of a conversion); both are in schema/.")
+    s.add_argument("--registry", action="store_true", help="the Registry's schema instead of the Briefing's")
     s.set_defaults(run=run_schema)
     _add_html_verbs(verbs)
     return parser
@@ -129,6 +143,12 @@ def _layout_option(parser: argparse.ArgumentParser) -> None:
 def _lean_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lean", action="store_true",
                         help="JSON without the turns' text and paragraphs, which their spans rebuild (half the size)")
+
+
+def _aliases_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--aliases", metavar="FILE",
+                        help="your alias table (TSV, the columns of the shipped data/aliases.tsv), read after the "
+                             "shipped one: names of people and organizations that are one entry of the registry")
 
 
 def _area_code(text: str) -> str:
@@ -147,7 +167,8 @@ def _positive_int(text: str) -> int:
 def run_parse(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         raise UsageError("- (standard input) can be given once")
-    options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code}
+    options = {"strict": args.strict, "layout": args.layout, "area_code": args.area_code, "aliases": args.aliases}
+    alias_table(args.aliases)
     inputs, several = _inputs(args.files)
     out = sys.stdout
     total = failed = 0
@@ -275,7 +296,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def run_convert(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
-    options = {"layout": args.layout} if args.layout else {}
+    options = {name: value for name, value in (("layout", args.layout), ("aliases", args.aliases)) if value}
     started = time.perf_counter()
     bar = _progress_bar(args)
     logging.basicConfig(format="briefing-parser: %(message)s")  # the library's warnings (a damaged manifest)
@@ -359,7 +380,8 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(json.dumps(Briefing.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    model = Registry if args.registry else Briefing
+    sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
 
 

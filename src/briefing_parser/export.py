@@ -20,7 +20,7 @@ from typing import IO, Any, Literal, Protocol, get_args, get_origin
 import orjson
 from pydantic import BaseModel
 
-from .schema import LEAN, Briefing
+from .schema import LEAN, Affiliation, Briefing, Organization, Person
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +83,10 @@ class Lookup:
         """The words of these turns, a line apart; None for no turn."""
         return "\n".join(self.turns[t]["text"] for t in turn_ids) if turn_ids else None
 
-    def speakers(self, turn_ids: list[str]) -> list[str]:
-        """The names of those who speak these turns, each once, in order (unnamed speakers left out)."""
-        names = (self.participants.get(self.turns[t]["participant_id"] or "", {}).get("name") for t in turn_ids)
+    def speakers(self, turn_ids: list[str], field: str = "name") -> list[str]:
+        """The names (or another field: person_id) of those who speak these turns, each once, in order (unnamed
+        speakers left out)."""
+        names = (self.participants.get(self.turns[t]["participant_id"] or "", {}).get(field) for t in turn_ids)
         return list(dict.fromkeys(n for n in names if n))
 
 
@@ -103,6 +104,10 @@ COMPUTED: dict[str, tuple[tuple[str, ColumnType, Callable[[Row, Lookup], Any]], 
         ("outlet", "string", lambda x, by_id: by_id.outlets[x["outlet_id"]]["name"] if x["outlet_id"] else None),
         ("asker", "string", lambda x, by_id: next(iter(by_id.speakers(x["question_turn_ids"])), None)),
         ("answerers", "strings", lambda x, by_id: by_id.speakers(x["answer_turn_ids"])),
+        # Registry ids: questions per outlet, or answers per spokesperson, across every page in one group-by.
+        ("organization_id", "string",
+         lambda x, by_id: by_id.outlets[x["outlet_id"]]["organization_id"] if x["outlet_id"] else None),
+        ("answerer_person_ids", "strings", lambda x, by_id: by_id.speakers(x["answer_turn_ids"], "person_id")),
     ),
 }
 
@@ -184,6 +189,25 @@ def _computed(compute: Callable[[Row, Lookup], Any], item: Item) -> Any:
 
 
 TABLES: dict[str, Table] = derive_tables()
+
+
+def flat_table(name: str, model: type[BaseModel], lead: tuple[Column, ...] = ()) -> Table:
+    """A table of one row per model value: its scalar fields, after the `lead` columns (its lists of models are
+    tables of their own)."""
+    return Table(name, (), (*lead, *_model_columns(model, (), "", [])))
+
+
+# A conversion's registry (registry.py) as tables: people, their affiliations over time, organizations.
+REGISTRY_TABLES: dict[str, Table] = {
+    "people": flat_table("people", Person),
+    "affiliations": flat_table("affiliations", Affiliation,
+                               (Column("person_id", "string", partial(_field, ("person_id",))),)),
+    "organizations": flat_table("organizations", Organization),
+}
+
+
+def _columns(table: str) -> tuple[Column, ...]:
+    return (TABLES.get(table) or REGISTRY_TABLES[table]).columns
 
 
 def tabulate(doc: Briefing, document_id: str) -> Tables:
@@ -369,11 +393,29 @@ def arrow_schema(table: str) -> Any:
         "timestamp": pa.timestamp("us", tz="+08:00"), "strings": pa.list_(pa.string()),
     }
     pandas_types = {"int": ("int64", "Int64"), "date": ("date", "date32[day][pyarrow]")}
-    columns = TABLES[table].columns
+    columns = _columns(table)
     pandas = {"index_columns": [], "column_indexes": [], "pandas_version": PANDAS_METADATA_VERSION, "columns": [
         {"name": c.name, "field_name": c.name, "pandas_type": pandas_types[c.kind][0],
          "numpy_type": pandas_types[c.kind][1], "metadata": None} for c in columns if c.kind in pandas_types]}
     return pa.schema([(c.name, types[c.kind]) for c in columns], metadata={"pandas": orjson.dumps(pandas)})
+
+
+def write_table(path: Path, table: str, rows: list[Row]) -> None:
+    """Write one whole table of `TABLES` or `REGISTRY_TABLES` as a Parquet or CSV file (by the suffix of
+    `path`), atomically."""
+    if path.suffix == ".csv":
+        columns = _columns(table)
+        kinds = [c.kind for c in columns]
+        write_atomically(path, _utf8(",".join(c.name for c in columns) + "\r\n" + "".join(
+            csv_line([encode_cell(row[c.name], c.kind) for c in columns], kinds) for row in rows)))
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = temp_path(path)
+    pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)), temp, compression="zstd")
+    os.replace(temp, path)
 
 
 class ParquetShard(Files):
@@ -470,20 +512,21 @@ SHARD_WRITERS: Mapping[str, type[JsonlShard] | type[CsvShard] | type[ParquetShar
 }
 
 
-def read_table(path: str | os.PathLike[str]) -> Any:
+def read_table(path: str | os.PathLike[str], columns: list[str] | None = None) -> Any:
     """A table as one pyarrow Table, with the column types: a folder of part files (`out/turns`) or one
-    part file, Parquet or CSV. `.to_pandas()` gives a DataFrame (nullable integers, dates, times at
-    +08:00, None apart from the empty string)."""
+    part file, Parquet or CSV; only the `columns` named, if given. `.to_pandas()` gives a DataFrame
+    (nullable integers, dates, times at +08:00, None apart from the empty string)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
     parts = sorted(path.glob("part-*.csv")) if path.is_dir() else [path] if path.suffix == ".csv" else []
     if not parts:
-        return pq.read_table(path)
+        return pq.read_table(path, columns=columns)
     schema = arrow_schema(path.name if path.is_dir() else path.parent.name)
-    return pa.concat_tables([_read_csv_part(part, schema) for part in parts]) if len(parts) > 1 else \
+    table = pa.concat_tables([_read_csv_part(part, schema) for part in parts]) if len(parts) > 1 else \
         _read_csv_part(parts[0], schema)
+    return table.select(columns) if columns is not None else table
 
 
 def _read_csv_part(path: Path, schema: Any) -> Any:
@@ -494,7 +537,8 @@ def _read_csv_part(path: Path, schema: Any) -> Any:
     options = pcsv.ConvertOptions(
         column_types={f.name: pa.string() if f.name in lists else f.type for f in schema},
         strings_can_be_null=True, quoted_strings_can_be_null=False)
-    table = pcsv.read_csv(path, convert_options=options)
+    # Cells hold line breaks: without saying so, a file longer than pyarrow's block (1 MB) is cut inside one.
+    table = pcsv.read_csv(path, parse_options=pcsv.ParseOptions(newlines_in_values=True), convert_options=options)
     for name in lists:  # JSON arrays in the file
         cells = [orjson.loads(cell) for cell in table[name].to_pylist()]
         table = table.set_column(table.schema.get_field_index(name), name, pa.array(cells, pa.list_(pa.string())))

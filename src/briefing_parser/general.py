@@ -41,7 +41,8 @@ COLON = r"(?:[:：﹕∶]|¡G)"
 #   Reporter¡GWhy …
 COLON_LABEL = re.compile(
     rf"^{SPACE}*(?:[-•·◆◇●○■□▲△★☆▶►◎※]{SPACE}*)?(?P<stamp>[\[【（(]?{_CLOCK}[\]】）)]?{SPACE}*)?"
-    rf"(?P<label>[^\s:：﹕∶，,。！!？?；;“”\"'<>|\[【（(][^\n:：﹕∶，,。！!？?；;“”\"<>|]{{0,44}}?){SPACE}*{COLON}{SPACE}*",
+    rf"(?P<label>[^\s:：﹕∶，,。！!？?；;“”\"'<>|\[【（(][^\n:：﹕∶，,。！!？?；;“”\"<>|]{{0,44}}?"
+    rf"(?:, [A-Z][\w.&’' -]{{0,30}}?)?){SPACE}*{COLON}{SPACE}*",  # Reporter Li Ming, Xinhua:
     re.MULTILINE,
 )
 # A label in brackets, with or without a colon: 【张业遂】…  [安峰山]:…  [鄭躍聲]你今天…
@@ -92,6 +93,9 @@ EN_TITLES = re.compile(
     r"Commissioner|Governor|Mayor|Chairman|Chairwoman|Chairperson|Ambassador|Councilor|Counsellor|Head|Deputy|"
     r"Chief|Officer|Commander|General|Colonel|Senior|Professor|Dr)\b"
 )
+# A reporter named with the outlet: Reporter Li Ming, Xinhua.
+EN_REPORTER = re.compile(
+    rf"(?:Reporter|Journalist|Correspondent) (?P<name>{EN_NAME.pattern}), (?P<outlet>{EN_LABEL.pattern})")
 # A title and the name after it: Premier | Li Keqiang, Secretary for Security | John Lee.
 EN_TITLED_NAME = re.compile(r"(?P<title>.+?) (?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)")
 HOST_WORDS = re.compile(r"主持人?|司仪|\b(?:Moderator|Host|MC)\b", re.I)
@@ -203,7 +207,10 @@ def read_label(label: str) -> Label | None:
 
 
 def _english(label: str) -> Label | None:
-    """An English label: Question, Reporter, Chief Executive, Premier Li Keqiang, Phoenix TV, Xing Huina."""
+    """An English label: Question, Reporter, Chief Executive, Premier Li Keqiang, Phoenix TV, Xing Huina,
+    Reporter Li Ming, Xinhua."""
+    if reporter := EN_REPORTER.fullmatch(label):
+        return Label("journalist", name=reporter.group("name"), outlet=reporter.group("outlet"))
     if not EN_LABEL.fullmatch(label):
         return None
     bare = re.sub(r"^\d{1,3}\.\s?", "", label)

@@ -95,11 +95,15 @@ class _Commit:
 class Manifest:
     """What is complete in an output folder: each commit lists its files (with hashes) and its pages.
 
-    `overwrite` first removes what an earlier conversion wrote (the files its manifest lists), nothing else."""
+    `overwrite` first removes what an earlier conversion wrote (the files its manifest lists), nothing else.
+    `aliases` is the digest of the alias table the pages' registry ids come from: a conversion is resumed only
+    with the table it began with."""
 
-    def __init__(self, out: Path, fmt: Format, *, resume: bool = False, overwrite: bool = False) -> None:
-        self.out, self.fmt = out, fmt
+    def __init__(self, out: Path, fmt: Format, *, resume: bool = False, overwrite: bool = False,
+                 aliases: str | None = None) -> None:
+        self.out, self.fmt, self.aliases = out, fmt, aliases
         self.path = out / MANIFEST
+        self.header = orjson.dumps({"manifest": 1, "format": fmt, "aliases": aliases}) + b"\n"
         self.done: dict[str, _Done] = {}
         self.files: set[str] = set()
         self.holders: dict[str, _Commit] = {}  # page id -> the intact commit whose files hold its rows
@@ -108,7 +112,7 @@ class Manifest:
         else:
             if overwrite:
                 _forget(out)
-            write_atomically(self.path, orjson.dumps({"manifest": 1, "format": fmt}) + b"\n")
+            write_atomically(self.path, self.header)
         _remove_temps_and_orphans(out, fmt, self.files)
         self.handle = self.path.open("ab")
         with self.path.open("rb") as manifest:
@@ -126,6 +130,9 @@ class Manifest:
         elif header.get("format") != self.fmt:
             raise UsageError(f"{self.out} holds a {header.get('format')!r} conversion; cannot resume it as "
                              f"{self.fmt!r}")
+        elif header.get("aliases") != self.aliases:
+            raise UsageError(f"{self.out} was converted with another alias table (or a version without one): its "
+                             "registry ids would not match; give the table it was converted with, or --overwrite")
         commits: list[_Commit] = []
         for number, line in enumerate(lines[1:], 2):
             commit = _commit(_json(line), self.fmt)
@@ -146,8 +153,7 @@ class Manifest:
         if damaged:
             log.warning("%s is damaged (%s): its pages there are converted again", self.path, ", ".join(damaged))
             held = list(dict.fromkeys(self.holders.values()))
-            write_atomically(self.path, orjson.dumps({"manifest": 1, "format": self.fmt}) + b"\n"
-                             + b"".join(_line(commit.files, commit.pages) for commit in held))
+            write_atomically(self.path, self.header + b"".join(_line(commit.files, commit.pages) for commit in held))
 
     def _hold(self, commit: _Commit) -> None:
         self.files.update(commit.files)

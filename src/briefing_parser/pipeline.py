@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import collect, lexicon
+from . import collect, lexicon, registry
 from . import layouts as layout_registry
 from .classify import Pairing, classify, question_parts
 from .decode import decode, looks_like_html
@@ -51,11 +51,13 @@ NOT_HAN_HIGH_BYTES = bytes(b for b in range(256) if not 0x4E <= b <= 0x9F)
 @dataclass(frozen=True)
 class ParseOptions:
     """How to parse: `strict` raises one ParseError for warnings and errors; `layout` forces a layout;
-    `area_code` overrides the one inferred from the page's region (for bare local numbers)."""
+    `area_code` overrides the one inferred from the page's region (for bare local numbers); `aliases` is the
+    path of a user's alias table, read after the shipped one (registry ids)."""
 
     strict: bool = False
     layout: str | None = None
     area_code: str | None = None
+    aliases: str | None = None
 
 
 # The longest `str` that is taken for a path (PATH_MAX on Linux): a longer one is a page.
@@ -72,7 +74,8 @@ def parse(source: bytes | str | os.PathLike[str], *, uri: str | None = None,
     rather than being parsed as a one-line page (pass bytes to parse such a line as text).
 
     Content problems never raise: they become `diagnostics`. Raises TypeError for a wrong argument or an
-    unknown option, OSError for an unreadable path, and ParseError in strict mode.
+    unknown option, OSError for an unreadable path (or alias table), AliasError (a ValueError) for an alias
+    table it cannot read, and ParseError in strict mode.
     """
     opts = parse_options(options)
     if isinstance(source, str) and _names_a_file(source):
@@ -211,7 +214,8 @@ def read(data: bytes | str) -> _Read:
 
 def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Briefing:
     """Run every stage on one input: read the page; find its layout and cut it into turns; say who speaks
-    and what each turn is; describe the page; account for every character; validate the document once."""
+    and what each turn is; describe the page; account for every character; give each named person and
+    each outlet its registry id; validate the document once."""
     source = read(data)
     if source.size >= RELEASE_AFTER_READ:
         release_freed_memory()
@@ -228,6 +232,7 @@ def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Brief
     # The document is built as plain dicts (keys are the models' fields) and validated once at the
     # end: one pydantic-core call instead of hundreds of model constructions in Python.
     document = assemble(page, cut, header, meta, cast, roles, kinds, pairings, diagnostics)
+    document["participants"], document["outlets"] = registry.link(document, registry.aliases(options.aliases))
     document["source"] = {"uri": uri, "sha256": source.sha256, "encoding": source.encoding,
                           "media_type": "text/html" if page.is_html else "text/plain",
                           "layout": cut.layout.name if cut.layout else "unknown", "size": source.size}

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 # The largest whole number every output holds (a Parquet int64 column).
 INT_MAX = 2**63 - 1
 
 Role = Literal["host", "official", "journalist", "interpreter", "unknown"]
 TurnKind = Literal["opening", "statement", "transition", "question", "answer", "closing", "other"]
 OutletKind = Literal["newspaper", "web", "tv", "radio", "agency", "magazine", "other"]
+OrganizationKind = Literal["newspaper", "web", "tv", "radio", "agency", "magazine", "government", "other"]
 SegmentKind = Literal["header", "marker", "turn", "image", "contact", "boilerplate", "unclassified"]
 Severity = Literal["error", "warning", "info"]
 ContactKind = Literal["landline", "mobile", "hotline", "email", "other"]
@@ -24,6 +26,10 @@ SHA256 = r"^[0-9a-f]{64}$"
 SEMVER = r"^\d+\.\d+\.\d+$"
 DOTTED_CODE = r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$"  # segment.text_before_first_marker
 E164 = r"^\+[1-9]\d{1,14}$"  # +865386991152
+# A registry id: a slug of the canonical name (hua-chunying, 大众网), a reporter's or a local official's with the
+# outlet or region after @ (张明@大众网, 杨建全@泰安市).
+REGISTRY_ID = r"^[^\s@]+(?:@[^\s@]+)?$"
+COUNTRY = r"^[A-Z]{2}$"  # ISO 3166-1 alpha-2: CN, GB, HK
 
 
 def id_format(prefix: str) -> str:
@@ -74,6 +80,9 @@ class Participant(Model):
     organization: str | None = Field(None, description="Organization taken from the title (市科技局).")
     honorific: str | None = Field(None, description="Honorific used in the introduction (先生, 女士).")
     outlet_id: str | None = Field(None, description="For journalists: the outlet they ask for.")
+    person_id: str | None = Field(None, pattern=REGISTRY_ID, description=(
+        "Registry id of the person, the same on every page (hua-chunying for 华春莹 and Hua Chunying; 张明@大众网 "
+        "for a reporter the alias table does not list); None for a participant without a name."))
 
 
 class Outlet(Model):
@@ -82,6 +91,8 @@ class Outlet(Model):
     id: str = Field(pattern=id_format("o"), description="Stable id: o1, o2, …")
     name: str = Field(description="Outlet name without 记者 or 《》 (山东商报, AFP).")
     kind: OutletKind = Field(description="newspaper, web, tv, radio, agency, magazine or other.")
+    organization_id: str | None = Field(None, pattern=REGISTRY_ID, description=(
+        "Registry id of the outlet, the same on every page (reuters for 路透社 and Reuters)."))
 
 
 class Turn(Model):
@@ -218,6 +229,83 @@ class Briefing(Model):
                 return participant
         raise KeyError(participant_id)
 
+
+class Affiliation(Model):
+    """A person's role at an organization over the pages that show it (外交部发言人 at 外交部, a reporter of 大众网)."""
+
+    role: Role = Field(description="host, official, journalist, interpreter or unknown, as the pages say.")
+    organization_id: str | None = Field(None, pattern=REGISTRY_ID, description=(
+        "Registry id of the organization: a reporter's outlet, or one the alias table lists."))
+    organization: str | None = Field(None, description="The organization as the pages name it (外交部, 大众网).")
+    title: str | None = Field(None, description="The title as the pages give it (外交部发言人).")
+    first_seen: date | None = Field(None, description="Date of the first page that shows it.")
+    last_seen: date | None = Field(None, description="Date of the last page that shows it.")
+    pages: int = Field(ge=1, description="Pages that show it.")
+
+
+class Person(Model):
+    """One person across an archive: every name and label they appear under, their affiliations over time."""
+
+    id: str = Field(pattern=REGISTRY_ID, description="Stable id, from the canonical name (hua-chunying).")
+    name: str = Field(description="Canonical name: the alias table's first, else the name pages give most.")
+    names: list[str] = Field(description="Every name, in every script: the alias table's and the pages'.")
+    labels: list[str] = Field(description="The speaker labels that named the person on the pages.")
+    languages: list[str] = Field(description="Languages of the pages the person appears on (en, zh).")
+    affiliations: list[Affiliation] = Field(description="Roles, organizations and titles, in order of first seen.")
+    first_seen: date | None = Field(None, description="Date of the first page the person appears on.")
+    last_seen: date | None = Field(None, description="Date of the last page the person appears on.")
+    pages: int = Field(ge=1, description="Pages the person appears on.")
+
+
+class Organization(Model):
+    """One outlet (or an organization a person speaks for) across an archive, under all its names."""
+
+    id: str = Field(pattern=REGISTRY_ID, description="Stable id, from the canonical name (reuters, cctv).")
+    name: str = Field(description="Canonical name: the alias table's first, else the name pages give most.")
+    names: list[str] = Field(description="Every name and abbreviation: the alias table's and the pages'.")
+    labels: list[str] = Field(description="The speaker labels of its journalists on the pages (路透社记者).")
+    kind: OrganizationKind = Field(description="newspaper, web, tv, radio, agency, magazine, government or other.")
+    country: str | None = Field(None, pattern=COUNTRY, description="ISO 3166-1 code, where the alias table knows it.")
+    languages: list[str] = Field(description="Languages of the pages it appears on (en, zh).")
+    first_seen: date | None = Field(None, description="Date of the first page it appears on.")
+    last_seen: date | None = Field(None, description="Date of the last page it appears on.")
+    pages: int = Field(ge=1, description="Pages it appears on.")
+
+
+class Registry(Model):
+    """The people and organizations of an archive, each once, under stable ids."""
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SEMVER, description="Semver of this model.")
+    people: list[Person] = Field(default_factory=list, description="Sorted by id.")
+    organizations: list[Organization] = Field(default_factory=list, description="Sorted by id.")
+
+    @model_validator(mode="after")
+    def _hold_references(self) -> Self:
+        """Ids are unique, and each affiliation's organization is in the registry."""
+        counts = Counter([*(f"organization {o.id!r}" for o in self.organizations),
+                          *(f"person {p.id!r}" for p in self.people)])
+        problems = [f"{what} is listed {n} times" for what, n in counts.items() if n > 1]
+        organizations = {o.id for o in self.organizations}
+        problems += [f"person {p.id!r} is affiliated with {a.organization_id!r}, which the registry does not hold"
+                     for p in self.people for a in p.affiliations
+                     if a.organization_id is not None and a.organization_id not in organizations]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def person(self, person_id: str) -> Person:
+        """The person with this id (KeyError when there is none)."""
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        raise KeyError(person_id)
+
+    def organization(self, organization_id: str) -> Organization:
+        """The organization with this id (KeyError when there is none)."""
+        for organization in self.organizations:
+            if organization.id == organization_id:
+                return organization
+        raise KeyError(organization_id)
 
 Location = tuple[int | str, ...]
 
