@@ -68,6 +68,8 @@ ZH_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 TIME = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
 ORIGIN = re.compile(r"来源(?:于)?\s*[:：]?\s*(?P<origin>[^\s|｜]{2,30})")
 TOPIC = re.compile(r"[“\"「《](?P<topic>[^”\"」》]{2,60})[”\"」》]")
+# Any integer column holds a number of this many digits (below 2**63).
+MOST_DIGITS = 18
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -83,9 +85,10 @@ class FoundPhone:
 
 
 def chinese_number(value: str) -> int | None:
-    """第九场 → 9, 十二 → 12, 二十 → 20, 一百零五 → 105, 23 → 23."""
-    if value.isdigit():
-        return int(value)
+    """第九场 → 9, 十二 → 12, 二十 → 20, 一百零五 → 105, 23 → 23; None for a number of more than
+    `MOST_DIGITS` digits (第99999999999999999999场 counts no conference)."""
+    if value.isdecimal():
+        return int(value) if len(value) <= MOST_DIGITS else None
     total, current = 0, 0
     for char in value:
         if char in CN_DIGITS:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -56,15 +57,36 @@ EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or e
 # Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
 EMPHASIS_TAGS = frozenset({"b", "strong"})
 EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
-# Hundreds of opening tags in a row with only white space between them are no page layout but a
-# hazard: HTML5 tree building is quadratic in nesting depth (bench_parse and test_hostile measure it).
-DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
-# Below this many tags the depth cannot hurt, and the search above costs more than a normal page's
-# parse: only tag-heavy pages are searched.
-DEEP_RUN_MIN_TAGS = 4096
+# HTML5 tree building is quadratic in the depth of nesting (each opening tag looks down the stack of open
+# elements) and in the attributes of one tag (each is checked against those before it): bench_shapes and
+# test_hostile measure it. Tags nested deeper than this, and attributes past this many, are dropped
+# before Lexbor sees them; no page nests or names this many.
+MOST_DEPTH = 256
+MOST_ATTRIBUTES = 256
+# Below this many tags the depth cannot hurt, and walking the tags costs more than a normal page's parse.
+DEPTH_WALK_MIN_TAGS = 4096
+# A tag's opening and its name: <div, </div, <IMG (its attributes are not read).
+TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+# Elements that hold nothing (<img>, <br>: a gallery is no nesting), and those that an opening tag of
+# their own name closes (<p>…<p>, <li>…<li>, <td>…<td>).
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                       "source", "track", "wbr"})
+SIBLING_TAGS = frozenset({"a", "p", "li", "dt", "dd", "option", "tr", "td", "th"})
+# A tag long enough to hold MOST_ATTRIBUTES attributes (each takes a separator and a character; a quoted
+# value counts once, however long: a data: URL is one attribute); its extent, to the `>` outside quotes;
+# and its attributes, each up to its end (<p a b=1 c="…">).
+LONG_TAG = re.compile(rf"""<[A-Za-z][^\s/>]*+(?P<attributes>(?:[^>"']|"[^"]*+"|'[^']*+'){{{2 * MOST_ATTRIBUTES}}})""")
+TAG_EXTENT = re.compile(r"""<[A-Za-z](?:[^>"']++|"[^"]*+"|'[^']*+')*+""")
+ATTRIBUTE = re.compile(r"""[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?""")
 # An image source that is a path and nothing else, as MFA's `./W020190102611867770996.jpg` (no
 # scheme, host, query, fragment or escapes), is its own URL path: no URL parsing.
 PLAIN_PATH = re.compile(r"(?!//)[\w./-]+")
+# Any other source is read as RFC 3986 reads any URI reference (its appendix B), which never fails;
+# `urlsplit` raises on a bracketed host that is no IPv6 address (http://[IMAGE_URL]/a.jpg, https://a]b/c.jpg).
+URL_PATH = re.compile(r"(?:[^:/?#]+:)?(?://[^/?#]*)?(?P<path>[^?#]*)")
+# The line ends of plain text besides `\n`: CR LF, CR, and the others `str.splitlines` takes (VT, FF, the
+# file, group and record separators, NEL, U+2028, U+2029), CR LF first.
+LINE_ENDS = ("\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 # Where the article heading sits on most CMS pages, after the selectors of the site profiles.
 TITLE_SELECTORS = ("h1", ".article-title", ".title")
 # ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
@@ -97,8 +119,11 @@ class Page:
 
 
 def normalize_text(text: str) -> str:
-    """Plain-text input: unify line ends and drop a BOM; nothing else changes."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    """Plain-text input: every line end as `\n`; nothing else changes."""
+    for end in LINE_ENDS:
+        if end in text:  # `in` skips to a character at memory speed, `replace` tests every one
+            text = text.replace(end, "\n")
+    return text
 
 
 def from_text(text: str) -> Page:
@@ -111,7 +136,8 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     """Render an HTML page line by line; `content` is the region of the transcript container, the first
     of `container_selectors` found; `title` the heading, the first of `title_selectors` found, then the
     usual CMS headings."""
-    html, flattened = flatten_deep_runs(html)
+    html, cut = bound_attributes(html)
+    html, dropped = bound_depth(html)
     if any(mark in html for mark in ALL_MARKS):  # five substring scans at memory speed, not a class regex
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
@@ -133,16 +159,78 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     # Found now, so the tree (four times the page's size) is freed before the page is segmented.
     emphasis = find_emphasis(text, content[0], container) if container is not body else []
     page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed, emphasis=emphasis)
-    if flattened:
-        page.problems.append(("extract.deep_nesting", f"{flattened} run(s) of 256+ nested tags were flattened"))
+    if cut:
+        page.problems.append(("extract.many_attributes",
+                              f"{cut} tag(s) with more than {MOST_ATTRIBUTES} attributes were cut to their first"))
+    if dropped:
+        page.problems.append(("extract.deep_nesting",
+                              f"{dropped} tag(s) nested deeper than {MOST_DEPTH} were dropped; their text is kept"))
     return page
 
 
-def flatten_deep_runs(html: str) -> tuple[str, int]:
-    """Drop runs of 256+ opening tags (they hold no text); returns the HTML and how many runs."""
-    if html.count("<") < DEEP_RUN_MIN_TAGS or DEEP_RUN.search(html) is None:
+def bound_attributes(html: str) -> tuple[str, int]:
+    """Cut tags of more than MOST_ATTRIBUTES attributes after their last allowed one; returns the HTML
+    and how many tags were cut."""
+    pieces: list[str] = []
+    pos = scanned = cut = 0
+    for long in LONG_TAG.finditer(html):
+        if long.start() < scanned:
+            continue  # inside a tag read already
+        extent = TAG_EXTENT.match(html, long.start())
+        scanned = extent.end() if extent else long.end()
+        attributes = ATTRIBUTE.finditer(html, long.start("attributes"), scanned)
+        kept = list(itertools.islice(attributes, MOST_ATTRIBUTES))
+        if next(attributes, None) is not None:
+            pieces += (html[pos:kept[-1].end()], ">")
+            pos, cut = scanned + (html[scanned:scanned + 1] == ">"), cut + 1
+    return ("".join(pieces) + html[pos:], cut) if cut else (html, 0)
+
+
+def bound_depth(html: str) -> tuple[str, int]:
+    """Drop the tags nested deeper than MOST_DEPTH (`<div>x` repeated: text between the tags does not
+    stop the nesting) and their closing tags, keeping the text; returns the HTML and how many tags."""
+    if html.count("<") < DEPTH_WALK_MIN_TAGS:
         return html, 0
-    return DEEP_RUN.subn("", html)
+    # The stack of open elements, roughly as the tree builder keeps it: a closing tag closes the
+    # elements above the last open one of its name, and one of no open element is nothing.
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    dropped: dict[str, int] = {}  # opening tags dropped, by name, whose closing tags are dropped too
+    drops: list[int] = []  # indexes of the dropped tags among all tags
+    for index, (slash, name) in enumerate(TAG.findall(html)):
+        name = name.lower()
+        if slash:
+            if dropped.get(name):
+                dropped[name] -= 1
+                drops.append(index)
+            elif open_count.get(name):
+                while (top := stack.pop()) != name:
+                    open_count[top] -= 1
+                open_count[name] -= 1
+        elif name in VOID_TAGS:
+            continue
+        elif name in SIBLING_TAGS and open_count.get(name):
+            while (top := stack.pop()) != name:
+                open_count[top] -= 1
+            stack.append(name)
+        elif len(stack) >= MOST_DEPTH:
+            dropped[name] = dropped.get(name, 0) + 1
+            drops.append(index)
+        else:
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+    if not drops:
+        return html, 0
+    pieces: list[str] = []
+    pos = last = 0
+    tags = TAG.finditer(html)
+    for index in drops:
+        tag = next(itertools.islice(tags, index - last, None))
+        last = index + 1
+        end = html.find(">", tag.end())
+        pieces.append(html[pos:tag.start()])
+        pos = len(html) if end < 0 else end + 1
+    return "".join(pieces) + html[pos:], len(drops)
 
 
 def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
@@ -389,8 +477,8 @@ def image_filename(src: str | None, alt: str | None) -> str:
     """The file name of an image source (`./W020190102611867770996.jpg` → `W020190102611867770996.jpg`)."""
     if src and src.lstrip()[:5].lower() != "data:":  # an inline image has no file name
         path = src.strip()
-        if PLAIN_PATH.fullmatch(path) is None:
-            path = unquote(urlsplit(path).path)
+        if PLAIN_PATH.fullmatch(path) is None and (url := URL_PATH.match(path)):  # it matches any text
+            path = unquote(url["path"])
         name = posixpath.basename(path)
         if name:
             return name
