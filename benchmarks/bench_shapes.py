@@ -56,6 +56,16 @@ def nested_tags(n: int) -> str:
     return "<html><body>" + "<div>" * n + "深处的文字" + "</div>" * n + "</body></html>"
 
 
+def nested_lists(n: int) -> str:
+    """A list in each item that never closes: <ul><li>x<ul><li>x… (an <li> closes no <li> across a <ul>)."""
+    return "<html><body>" + "<ul><li>x" * n + "</body></html>"
+
+
+def options(n: int) -> str:
+    """One <select> of n options (each option added checks all the others)."""
+    return "<html><body><div id=zoom><p>主持人：你好</p><select>" + "<option>x" * n + "</select></div></body></html>"
+
+
 def many_attributes(n: int) -> str:
     """One <p> with n attributes."""
     attributes = " ".join(f"a{i}='{i}'" for i in range(n))
@@ -76,7 +86,7 @@ def one_line(n: int) -> str:
 
 SHAPES: dict[str, Callable[[int], str]] = {shape.__name__: shape for shape in (
     distinct_speakers, introduced_officials, short_turns, timestamp_markers, nested_text, nested_tags,
-    many_attributes, gallery, one_line)}
+    nested_lists, options, many_attributes, gallery, one_line)}
 MEMORY_TARGET = 50  # bytes of peak memory per input byte
 
 

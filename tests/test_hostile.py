@@ -11,7 +11,7 @@ import pytest
 
 import briefing_parser as bp
 from briefing_parser import Briefing
-from briefing_parser.html import MOST_DEPTH, bound_attributes, bound_depth
+from briefing_parser.bounds import MOST_DEPTH, MOST_OPTIONS, bound_attributes, bound_depth
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -371,7 +371,7 @@ def test_full_width_clock_times_are_markers() -> None:
 def test_text_between_deeply_nested_tags() -> None:
     html = "<html><body>" + "<div>x" * 128_000 + "</div>" * 128_000 + "</body></html>"
     bounded, dropped = bound_depth(html)
-    kept = MOST_DEPTH - 2  # below <html> and <body>
+    kept = MOST_DEPTH  # <html> and <body> are the document's, no nesting
     assert dropped == 2 * (128_000 - kept)  # the opening tags past the bound and their closing tags
     assert bounded.count("<div>") == bounded.count("</div>") == kept
     assert bounded.count("x") == 128_000
@@ -398,9 +398,37 @@ def test_a_long_tag_of_few_attributes_is_kept() -> None:
     assert bound_attributes(html) == (html, 0)
 
 
-def test_sibling_and_void_elements_are_no_nesting() -> None:
-    html = "<div>" + "<p>para<br><img src=a.jpg><li>item<a href=#>link" * 2000 + "</div>"
+@pytest.mark.parametrize("html", [
+    "<div>" + "<p>para<br><img src=a.jpg><li>item<a href=#>link" * 2000 + "</div>",
+    "<ul>" + "<li><span>item<b>bold" * 2000 + "</ul>",  # an <li> closes the open <li> across inline elements
+    "<table>" + "<tr><td>cell<td><p>cell<th>head" * 2000 + "</table>",
+    "<dl>" + "<dt>term<dd>definition" * 3000 + "</dl>", "<h1>heading<h2>heading" * 3000,
+    "<div>" + "<p>x<div>y</div>" * 3000 + "</div>",
+    "<select>" + "<optgroup><option>x" * 120 + "</select>" + "<span></span>" * 3000,
+])
+def test_siblings_void_elements_and_closed_blocks_are_no_nesting(html: str) -> None:
     assert bound_depth(html) == (html, 0)
+
+
+@pytest.mark.parametrize(("unit", "dropped"), [
+    ("<b>x", 5000 - 256),
+    ("<p>x<div>y", 2 * (5000 - 256)),  # a <div> closes the <p>: the divs nest, one a unit
+    ("<li><ul>x", 2 * (5000 - 128)),  # an <li> closes no <li> across a <ul>: two a unit
+    ("<ul><li>x", 5000 - 128),  # past the bound the lists are dropped and the items are siblings
+    ("<table><tr><td>x", 2 + 3 * (5000 - 86)),  # three a unit: 85 units and a table fill the bound
+])
+def test_nesting_that_the_tree_builder_keeps(unit: str, dropped: int) -> None:
+    bounded, found = bound_depth(unit * 5000)
+    assert found == dropped
+    assert bounded.count("x") == 5000
+
+
+def test_options_past_the_bound_are_dropped() -> None:
+    html = "<select>" + "<option>x</option>" * 5000 + "</select>"
+    bounded, dropped = bound_depth(html)
+    assert dropped == 2 * (5000 - MOST_OPTIONS)
+    assert bounded.count("<option>") == MOST_OPTIONS
+    assert bounded.count("x") == 5000
 
 
 def test_a_photo_gallery_keeps_its_images() -> None:

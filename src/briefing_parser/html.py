@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -10,6 +9,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .bounds import MOST_ATTRIBUTES, MOST_DEPTH, MOST_OPTIONS, bound_attributes, bound_depth
 
 # Elements whose content is never page text.
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "object", "embed", "iframe", "video", "audio",
@@ -57,27 +58,6 @@ EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or e
 # Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
 EMPHASIS_TAGS = frozenset({"b", "strong"})
 EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
-# HTML5 tree building is quadratic in the depth of nesting (each opening tag looks down the stack of open
-# elements) and in the attributes of one tag (each is checked against those before it): bench_shapes and
-# test_hostile measure it. Tags nested deeper than this, and attributes past this many, are dropped
-# before Lexbor sees them; no page nests or names this many.
-MOST_DEPTH = 256
-MOST_ATTRIBUTES = 256
-# Below this many tags the depth cannot hurt, and walking the tags costs more than a normal page's parse.
-DEPTH_WALK_MIN_TAGS = 4096
-# A tag's opening and its name: <div, </div, <IMG (its attributes are not read).
-TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
-# Elements that hold nothing (<img>, <br>: a gallery is no nesting), and those that an opening tag of
-# their own name closes (<p>…<p>, <li>…<li>, <td>…<td>).
-VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-                       "source", "track", "wbr"})
-SIBLING_TAGS = frozenset({"a", "p", "li", "dt", "dd", "option", "tr", "td", "th"})
-# A tag long enough to hold MOST_ATTRIBUTES attributes (each takes a separator and a character; a quoted
-# value counts once, however long: a data: URL is one attribute); its extent, to the `>` outside quotes;
-# and its attributes, each up to its end (<p a b=1 c="…">).
-LONG_TAG = re.compile(rf"""<[A-Za-z][^\s/>]*+(?P<attributes>(?:[^>"']|"[^"]*+"|'[^']*+'){{{2 * MOST_ATTRIBUTES}}})""")
-TAG_EXTENT = re.compile(r"""<[A-Za-z](?:[^>"']++|"[^"]*+"|'[^']*+')*+""")
-ATTRIBUTE = re.compile(r"""[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?""")
 # An image source that is a path and nothing else, as MFA's `./W020190102611867770996.jpg` (no
 # scheme, host, query, fragment or escapes), is its own URL path: no URL parsing.
 PLAIN_PATH = re.compile(r"(?!//)[\w./-]+")
@@ -163,74 +143,9 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
         page.problems.append(("extract.many_attributes",
                               f"{cut} tag(s) with more than {MOST_ATTRIBUTES} attributes were cut to their first"))
     if dropped:
-        page.problems.append(("extract.deep_nesting",
-                              f"{dropped} tag(s) nested deeper than {MOST_DEPTH} were dropped; their text is kept"))
+        page.problems.append(("extract.deep_nesting", f"{dropped} tag(s) nested deeper than {MOST_DEPTH} (or options "
+                              f"past {MOST_OPTIONS}) were dropped; their text is kept"))
     return page
-
-
-def bound_attributes(html: str) -> tuple[str, int]:
-    """Cut tags of more than MOST_ATTRIBUTES attributes after their last allowed one; returns the HTML
-    and how many tags were cut."""
-    pieces: list[str] = []
-    pos = scanned = cut = 0
-    for long in LONG_TAG.finditer(html):
-        if long.start() < scanned:
-            continue  # inside a tag read already
-        extent = TAG_EXTENT.match(html, long.start())
-        scanned = extent.end() if extent else long.end()
-        attributes = ATTRIBUTE.finditer(html, long.start("attributes"), scanned)
-        kept = list(itertools.islice(attributes, MOST_ATTRIBUTES))
-        if next(attributes, None) is not None:
-            pieces += (html[pos:kept[-1].end()], ">")
-            pos, cut = scanned + (html[scanned:scanned + 1] == ">"), cut + 1
-    return ("".join(pieces) + html[pos:], cut) if cut else (html, 0)
-
-
-def bound_depth(html: str) -> tuple[str, int]:
-    """Drop the tags nested deeper than MOST_DEPTH (`<div>x` repeated: text between the tags does not
-    stop the nesting) and their closing tags, keeping the text; returns the HTML and how many tags."""
-    if html.count("<") < DEPTH_WALK_MIN_TAGS:
-        return html, 0
-    # The stack of open elements, roughly as the tree builder keeps it: a closing tag closes the
-    # elements above the last open one of its name, and one of no open element is nothing.
-    stack: list[str] = []
-    open_count: dict[str, int] = {}
-    dropped: dict[str, int] = {}  # opening tags dropped, by name, whose closing tags are dropped too
-    drops: list[int] = []  # indexes of the dropped tags among all tags
-    for index, (slash, name) in enumerate(TAG.findall(html)):
-        name = name.lower()
-        if slash:
-            if dropped.get(name):
-                dropped[name] -= 1
-                drops.append(index)
-            elif open_count.get(name):
-                while (top := stack.pop()) != name:
-                    open_count[top] -= 1
-                open_count[name] -= 1
-        elif name in VOID_TAGS:
-            continue
-        elif name in SIBLING_TAGS and open_count.get(name):
-            while (top := stack.pop()) != name:
-                open_count[top] -= 1
-            stack.append(name)
-        elif len(stack) >= MOST_DEPTH:
-            dropped[name] = dropped.get(name, 0) + 1
-            drops.append(index)
-        else:
-            stack.append(name)
-            open_count[name] = open_count.get(name, 0) + 1
-    if not drops:
-        return html, 0
-    pieces: list[str] = []
-    pos = last = 0
-    tags = TAG.finditer(html)
-    for index in drops:
-        tag = next(itertools.islice(tags, index - last, None))
-        last = index + 1
-        end = html.find(">", tag.end())
-        pieces.append(html[pos:tag.start()])
-        pos = len(html) if end < 0 else end + 1
-    return "".join(pieces) + html[pos:], len(drops)
 
 
 def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
