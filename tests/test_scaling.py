@@ -4,6 +4,7 @@ faster, on the shapes that made it quadratic (benchmarks/bench_shapes.py times t
 from __future__ import annotations
 
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -61,3 +62,22 @@ def test_lines_run_grow_linearly(shape: str) -> None:
     bp.parse(make(10))  # imports and caches of the process
     small, large = lines_run(make(400)), lines_run(make(1600))
     assert large < 4.4 * small, f"{shape}: {small} lines for 400, {large} for 1600"  # quadratic: 16x
+
+
+def peak_memory(data: bytes) -> int:
+    """The most memory one parse holds at once, the returned Briefing included (tracemalloc: Python's
+    allocations, which a page's turns are)."""
+    tracemalloc.start()
+    try:
+        bp.parse(data)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("shape", ["short turns", "timestamp markers", "distinct outlets"])
+def test_peak_memory_grows_linearly(shape: str) -> None:
+    make = SHAPES[shape]
+    bp.parse(make(10))
+    small, large = peak_memory(make(2000)), peak_memory(make(8000))
+    assert large < 4.4 * small, f"{shape}: {small} bytes at the peak for 2,000, {large} for 8,000"
