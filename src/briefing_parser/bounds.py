@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 
@@ -58,28 +57,35 @@ CLOSES: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "optgroup": (frozenset({"option", "optgroup"}), None),
     **{heading: (HEADINGS, None) for heading in HEADINGS},
 }
-# A tag long enough to hold MOST_ATTRIBUTES attributes (each takes a separator and a character; a quoted
-# value counts once, however long: a data: URL is one attribute); its extent, to the `>` outside quotes;
-# and its attributes, each up to its end (<p a b=1 c="…">).
-LONG_TAG = re.compile(rf"""<[A-Za-z][^\s/>]*+(?P<attributes>(?:[^>"']|"[^"]*+"|'[^']*+'){{{2 * MOST_ATTRIBUTES}}})""")
-TAG_EXTENT = re.compile(r"""<[A-Za-z](?:[^>"']++|"[^"]*+"|'[^']*+')*+""")
-ATTRIBUTE = re.compile(r"""[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?""")
+# An attribute, up to its end: a name, and a value after `=` (<p a b=1 c="…">); and a tag of more than
+# MOST_ATTRIBUTES of them, `kept` its name and first MOST_ATTRIBUTES (attributes are apart by white space or
+# `/`, or follow a quoted value: <p a b/c d="1"e='2'>). One attribute a step: a normal tag fails after its few.
+_ATTRIBUTE = r"""[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?"""
+MANY_ATTRIBUTES = re.compile(
+    rf"(?P<kept><[A-Za-z][^\s/>]*+(?:[\s/]*+{_ATTRIBUTE}){{{MOST_ATTRIBUTES}}})[\s/]*+{_ATTRIBUTE}")
+# Where a tag of that many can stand: MOST_ATTRIBUTES attributes take twice as many characters, and a tag
+# holds no `>` but inside quoted values. Stretches without `>` are found at memory speed, and only their
+# tags are read attribute by attribute: reading every tag so would cost a sixth of a normal page's parse.
+# (A tag that hides a `>` in a quoted value every 512 characters is not seen: a batch run's timeout is
+# what bounds it.)
+LONG_STRETCH = re.compile(rf">[^>]{{{2 * MOST_ATTRIBUTES},}}")
+# The rest of a tag: its attributes and its `>`.
+TAG_REST = re.compile(rf"(?:[\s/]*+{_ATTRIBUTE})*+[\s/]*+>?")
 
 
 def bound_attributes(html: str) -> tuple[str, int]:
     """Cut tags of more than MOST_ATTRIBUTES attributes after their last allowed one; returns the HTML
     and how many tags were cut."""
+    first = html.find(">")
+    stretches = [(0, len(html) if first < 0 else first)] if first < 0 or first >= 2 * MOST_ATTRIBUTES else []
+    stretches += [stretch.span() for stretch in LONG_STRETCH.finditer(html)]
     pieces: list[str] = []
-    pos = scanned = cut = 0
-    for long in LONG_TAG.finditer(html):
-        if long.start() < scanned:
-            continue  # inside a tag read already
-        scanned = tag_end(html, long.start())
-        attributes = ATTRIBUTE.finditer(html, long.start("attributes"), scanned)
-        kept = list(itertools.islice(attributes, MOST_ATTRIBUTES))
-        if next(attributes, None) is not None:
-            pieces += (html[pos:kept[-1].end()], ">")
-            pos, cut = scanned, cut + 1
+    pos = cut = 0
+    for start, end in stretches:
+        for tag in MANY_ATTRIBUTES.finditer(html, start, end):
+            if tag.start() >= pos:  # not inside a tag cut already
+                pieces += (html[pos:tag.end("kept")], ">")
+                pos, cut = tag_end(html, tag.end("kept")), cut + 1
     return ("".join(pieces) + html[pos:], cut) if cut else (html, 0)
 
 
@@ -151,15 +157,12 @@ def bound_depth(html: str) -> tuple[str, int]:
     for index, tag in enumerate(TAG.finditer(html)):
         if index in drops:
             pieces.append(html[pos:tag.start()])
-            pos = tag_end(html, tag.start())
+            pos = tag_end(html, tag.end())
     return "".join(pieces) + html[pos:], len(drops)
 
 
-def tag_end(html: str, start: int) -> int:
-    """Where the tag at `start` ends: after its `>` outside quotes (a closing tag's first `>`), else at
-    the end of the HTML."""
-    extent = TAG_EXTENT.match(html, start)  # an opening tag
-    end = extent.end() if extent else html.find(">", start)
-    if end < 0:
-        return len(html)
-    return end + 1 if html.startswith(">", end) else end
+def tag_end(html: str, at: int) -> int:
+    """Where the tag that `at` is inside ends (after its name or an attribute): after its attributes and
+    its `>`, else at the end of the HTML."""
+    rest = TAG_REST.match(html, at)  # it matches the empty string: never None
+    return rest.end() if rest else at
