@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 import briefing_parser as bp
 from briefing_parser import Briefing
@@ -391,6 +392,22 @@ def test_a_tag_with_128000_attributes() -> None:
     assert "extract.many_attributes" in codes(doc)
     assert "主持人：你好" in doc.text
     assert_sound(doc)
+
+
+@pytest.mark.parametrize("attributes", [
+    " ".join(f"a{i}" for i in range(1000)),  # bare
+    "/".join(f"a{i}" for i in range(1000)),  # apart by slashes
+    "".join(f'a{i}="{i}"' for i in range(1000)),  # each glued to the quoted value before it
+    'x" ' + " ".join(f"a{i}" for i in range(1000)),  # a quote inside the first name
+    "\n".join(f"data-a{i} = 'x y {i}'" for i in range(1000)),
+])
+def test_attributes_as_the_tokenizer_reads_them(attributes: str) -> None:
+    bounded, cut = bound_attributes(f"<div><p {attributes}>text</p></div>")
+    assert cut == 1
+    assert bounded.endswith(">text</p></div>")
+    paragraph = LexborHTMLParser(bounded).css_first("p")
+    assert paragraph is not None and len(paragraph.attributes) == 256
+    assert paragraph.text() == "text"
 
 
 def test_a_long_tag_of_few_attributes_is_kept() -> None:
