@@ -68,8 +68,9 @@ ZH_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 TIME = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
 ORIGIN = re.compile(r"来源(?:于)?\s*[:：]?\s*(?P<origin>[^\s|｜]{2,30})")
 TOPIC = re.compile(r"[“\"「《](?P<topic>[^”\"」》]{2,60})[”\"」》]")
-# Any integer column holds a number of this many digits (below 2**63).
-MOST_DIGITS = 18
+# The digits of the largest number a 64-bit column holds (2**63 - 1): a longer number is none (and Python's
+# int() refuses one of 4,300 digits).
+MOST_DIGITS = 19
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 

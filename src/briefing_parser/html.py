@@ -140,8 +140,8 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     emphasis = find_emphasis(text, content[0], container) if container is not body else []
     page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed, emphasis=emphasis)
     if cut:
-        page.problems.append(("extract.many_attributes",
-                              f"{cut} tag(s) with more than {MOST_ATTRIBUTES} attributes were cut to their first"))
+        page.problems.append(("extract.many_attributes", f"{cut} tag(s) with more than {MOST_ATTRIBUTES} attributes "
+                              f"were cut to the first {MOST_ATTRIBUTES}"))
     if dropped:
         page.problems.append(("extract.deep_nesting", f"{dropped} tag(s) nested deeper than {MOST_DEPTH} (or options "
                               f"past {MOST_OPTIONS}) were dropped; their text is kept"))
