@@ -60,9 +60,11 @@ CLOSES: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
 # An attribute, up to its end: a name, and a value after `=` (<p a b=1 c="…">); and a tag of more than
 # MOST_ATTRIBUTES of them, `kept` its name and first MOST_ATTRIBUTES (attributes are apart by white space or
 # `/`, or follow a quoted value: <p a b/c d="1"e='2'>). One attribute a step: a normal tag fails after its few.
-_ATTRIBUTE = r"""[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?"""
+# Atomic: an attribute read is not read again otherwise (a="x y" as a="x and y"), which would take a
+# time exponential in the attributes of a tag that falls short of the bound.
+_ATTRIBUTE = r"""(?>[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?)"""
 MANY_ATTRIBUTES = re.compile(
-    rf"(?P<kept><[A-Za-z][^\s/>]*+(?:[\s/]*+{_ATTRIBUTE}){{{MOST_ATTRIBUTES}}})[\s/]*+{_ATTRIBUTE}")
+    rf"(?P<kept><[A-Za-z][^\s/>]*+(?:[\s/]*+{_ATTRIBUTE}){{{MOST_ATTRIBUTES}}}+)[\s/]*+{_ATTRIBUTE}")
 # Where a tag of that many can stand: MOST_ATTRIBUTES attributes take twice as many characters, and a tag
 # holds no `>` but inside quoted values. Stretches without `>` are found at memory speed, and only their
 # tags are read attribute by attribute: reading every tag so would cost a sixth of a normal page's parse.
