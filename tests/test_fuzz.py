@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import time
 from functools import cache
 from pathlib import Path
@@ -141,16 +142,34 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+class Hung(Exception):
+    """A case ran for HUNG seconds: no page takes a hundredth of that, so the parse does not end."""
+
+
+HUNG = 120
+
+
+def _hung(signum: int, frame: object) -> None:
+    raise Hung(f"no answer after {HUNG} s")
+
+
 def test_mutated_real_pages() -> None:
     assert len(pages()) >= 20
     failures: list[str] = []
     deadline = time.monotonic() + SECONDS
     index = 0
-    while time.monotonic() < deadline and len(failures) < 5:
-        try:
-            check(case(SEED, index))
-        except Exception as error:  # every failure is reported with the case that rebuilds it
-            failures.append(f"case({SEED}, {index}): {type(error).__name__}: {error}"[:500])
-        index += 1
+    previous = signal.signal(signal.SIGALRM, _hung)  # a hang is a failure of its case, not of the run
+    try:
+        while time.monotonic() < deadline and len(failures) < 5:
+            signal.alarm(HUNG)
+            try:
+                check(case(SEED, index))
+            except Exception as error:  # every failure is reported with the case that rebuilds it
+                failures.append(f"case({SEED}, {index}): {type(error).__name__}: {error}"[:500])
+            finally:
+                signal.alarm(0)
+            index += 1
+    finally:
+        signal.signal(signal.SIGALRM, previous)
     assert not failures, f"{len(failures)} of {index} cases failed:\n" + "\n".join(failures)
     assert index >= 50  # a run that tried next to nothing proves nothing
