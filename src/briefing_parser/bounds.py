@@ -71,6 +71,7 @@ MANY_ATTRIBUTES = re.compile(
 # (A tag that hides a `>` in a quoted value every 512 characters is not seen: a batch run's timeout is
 # what bounds it.)
 LONG_STRETCH = re.compile(rf">[^>]{{{2 * MOST_ATTRIBUTES},}}")
+TAG_START = re.compile(r"<[A-Za-z]")
 # The rest of a tag: its attributes and its `>`.
 TAG_REST = re.compile(rf"(?:[\s/]*+{_ATTRIBUTE})*+[\s/]*+>?")
 
@@ -84,10 +85,17 @@ def bound_attributes(html: str) -> tuple[str, int]:
     pieces: list[str] = []
     pos = cut = 0
     for start, end in stretches:
-        for tag in MANY_ATTRIBUTES.finditer(html, start, end):
-            if tag.start() >= pos:  # not inside a tag cut already
+        # Tag by tag, each read to its end once: a `<` inside a tag (<a<a<a…) starts no other.
+        opening = TAG_START.search(html, max(start, pos), end)
+        while opening is not None:
+            tag = MANY_ATTRIBUTES.match(html, opening.start())
+            if tag is not None:
                 pieces += (html[pos:tag.end("kept")], ">")
-                pos, cut = tag_end(html, tag.end("kept")), cut + 1
+                pos = after = tag_end(html, tag.end("kept"))
+                cut += 1
+            else:
+                after = tag_end(html, opening.end())
+            opening = TAG_START.search(html, after, end)
     return ("".join(pieces) + html[pos:], cut) if cut else (html, 0)
 
 
