@@ -80,6 +80,9 @@ ORIGIN = re.compile(
     r"(?P<origin>(?![（(]供稿[）)])(?!\d{4}[-/.年])[^\s|｜]{2,30}?)(?=\d{4}[-/.年]|[\s|｜]|$)"
 )
 TOPIC = re.compile(r"[“\"「《](?P<topic>[^”\"」》]{2,60})[”\"」》]")
+# The digits of the largest number a 64-bit column holds (2**63 - 1): a longer number is none (and Python's
+# int() refuses one of 4,300 digits).
+MOST_DIGITS = 19
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -95,9 +98,10 @@ class FoundPhone:
 
 
 def chinese_number(value: str) -> int | None:
-    """第九场 → 9, 十二 → 12, 二十 → 20, 一百零五 → 105, 23 → 23."""
-    if value.isdigit():
-        return int(value)
+    """第九场 → 9, 十二 → 12, 二十 → 20, 一百零五 → 105, 23 → 23; None for a number of more than
+    `MOST_DIGITS` digits (第99999999999999999999场 counts no conference)."""
+    if value.isdecimal():
+        return int(value) if len(value) <= MOST_DIGITS else None
     total, current = 0, 0
     for char in value:
         if char in CN_DIGITS:
@@ -201,7 +205,7 @@ def captured_at(filename: str) -> datetime | None:
 def area_codes() -> dict[str, str]:
     """City and province names → telephone area code (泰安市 and 泰安 → 0538), from our data file."""
     table: dict[str, str] = {}
-    data = resources.files("briefing_parser").joinpath("data/area_codes.tsv").read_text("utf-8")
+    data = resources.files(__package__).joinpath("data/area_codes.tsv").read_text("utf-8")
     for row in data.splitlines()[1:]:
         city, _province, code = row.split("\t")
         table.setdefault(city, code)

@@ -16,7 +16,7 @@ from . import lexicon
 from .classify import TurnFacts
 from .errors import diagnostic
 from .html import Page
-from .layouts import SPACE, Layout
+from .layouts import CLOCK, SPACE, Layout
 from .lexicon import fold
 from .schema import Role
 from .segment import Marker, Range, RawTurn, Reading, descending, followed, line_start, line_starts, merged
@@ -25,7 +25,7 @@ from .speakers import Cast, Official, roster
 # --- Label forms -------------------------------------------------------------------------------------
 
 # A clock, with an optional date in front: 10:05, 10：05:30, 2016-03-11 09:33:18, 09-24 15:05.
-_CLOCK = r"(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?"
+_CLOCK = CLOCK
 _DAY = r"(?:\d{4}\s?[-/.年]\s?)?\d{1,2}\s?[-/.月]\s?\d{1,2}日?"
 _STAMP = rf"(?:{_DAY}{SPACE}+)?{_CLOCK}"
 STAMP_PARTS = re.compile(rf"(?:(?P<date>{_DAY}){SPACE}+)?(?P<time>{_CLOCK})")

@@ -6,9 +6,11 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .bounds import MOST_ATTRIBUTES, MOST_DEPTH, MOST_OPTIONS, bound_attributes, bound_depth
 
 # Elements whose content is never page text.
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "object", "embed", "iframe", "video", "audio",
@@ -58,15 +60,15 @@ EMPHASIS_TAGS = frozenset({"b", "strong"})
 EMPHASIS_TAG_IDS = _tag_ids(EMPHASIS_TAGS)
 EMPHASIS = "b, strong"
 INNER_EMPHASIS = "b b, b strong, strong b, strong strong"  # a bold element inside another
-# Hundreds of opening tags in a row with only white space between them are no page layout but a
-# hazard: HTML5 tree building is quadratic in nesting depth (bench_parse and test_hostile measure it).
-DEEP_RUN = re.compile(r"<[A-Za-z](?:[^<>]*+>\s*+<[A-Za-z]){255}(?:[^<>]*+>\s*+<[A-Za-z])*+[^<>]*+>")
-# Below this many tags the depth cannot hurt, and the search above costs more than a normal page's
-# parse: only tag-heavy pages are searched.
-DEEP_RUN_MIN_TAGS = 4096
 # An image source that is a path and nothing else, as MFA's `./W020190102611867770996.jpg` (no
 # scheme, host, query, fragment or escapes), is its own URL path: no URL parsing.
 PLAIN_PATH = re.compile(r"(?!//)[\w./-]+")
+# Any other source is read as RFC 3986 reads any URI reference (its appendix B), which never fails;
+# `urlsplit` raises on a bracketed host that is no IPv6 address (http://[IMAGE_URL]/a.jpg, https://a]b/c.jpg).
+URL_PATH = re.compile(r"(?:[^:/?#]+:)?(?://[^/?#]*)?(?P<path>[^?#]*)")
+# The line ends of plain text besides `\n`: CR LF, CR, and the others `str.splitlines` takes (VT, FF, the
+# file, group and record separators, NEL, U+2028, U+2029), CR LF first.
+LINE_ENDS = ("\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 # Where the article heading sits on most CMS pages, after the selectors of the site profiles.
 TITLE_SELECTORS = ("h1", ".article-title", ".title")
 # ` — 中华人民共和国外交部`, `_泰安新闻发布`, ` - 新华网`: the site name after the title.
@@ -99,8 +101,11 @@ class Page:
 
 
 def normalize_text(text: str) -> str:
-    """Plain-text input: unify line ends and drop a BOM; nothing else changes."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    """Plain-text input: every line end as `\n`; nothing else changes."""
+    for end in LINE_ENDS:
+        if end in text:  # `in` skips to a character at memory speed, `replace` tests every one
+            text = text.replace(end, "\n")
+    return text
 
 
 def from_text(text: str) -> Page:
@@ -113,7 +118,8 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     """Render an HTML page line by line; `content` is the region of the transcript container, the first
     of `container_selectors` found; `title` the heading, the first of `title_selectors` found, then the
     usual CMS headings."""
-    html, flattened = flatten_deep_runs(html)
+    html, cut = bound_attributes(html)
+    html, dropped = bound_depth(html)
     if any(mark in html for mark in ALL_MARKS):  # five substring scans at memory speed, not a class regex
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
@@ -135,16 +141,13 @@ def extract(html: str, container_selectors: Sequence[str] = (), title_selectors:
     # Found now, so the tree (four times the page's size) is freed before the page is segmented.
     emphasis = find_emphasis(text, content[0], container) if container is not body else []
     page = Page(text=text, content=content, is_html=True, title=title, meta=meta, images=placed, emphasis=emphasis)
-    if flattened:
-        page.problems.append(("extract.deep_nesting", f"{flattened} run(s) of 256+ nested tags were flattened"))
+    if cut:
+        page.problems.append(("extract.many_attributes", f"{cut} tag(s) with more than {MOST_ATTRIBUTES} attributes "
+                              f"were cut to the first {MOST_ATTRIBUTES}"))
+    if dropped:
+        page.problems.append(("extract.deep_nesting", f"{dropped} tag(s) nested deeper than {MOST_DEPTH} (or options "
+                              f"past {MOST_OPTIONS}) were dropped; their text is kept"))
     return page
-
-
-def flatten_deep_runs(html: str) -> tuple[str, int]:
-    """Drop runs of 256+ opening tags (they hold no text); returns the HTML and how many runs."""
-    if html.count("<") < DEEP_RUN_MIN_TAGS or DEEP_RUN.search(html) is None:
-        return html, 0
-    return DEEP_RUN.subn("", html)
 
 
 def _strip_skipped(tree: LexborHTMLParser) -> list[LexborNode]:
@@ -397,8 +400,8 @@ def image_filename(src: str | None, alt: str | None) -> str:
     """The file name of an image source (`./W020190102611867770996.jpg` → `W020190102611867770996.jpg`)."""
     if src and src.lstrip()[:5].lower() != "data:":  # an inline image has no file name
         path = src.strip()
-        if PLAIN_PATH.fullmatch(path) is None:
-            path = unquote(urlsplit(path).path)
+        if PLAIN_PATH.fullmatch(path) is None and (url := URL_PATH.match(path)):  # it matches any text
+            path = unquote(url["path"])
         name = posixpath.basename(path)
         if name:
             return name

@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # the stages import this module for `Layout`; the hooks impor
 
 # White space that pages put inside markers: ASCII, NBSP (&nbsp;), U+3000 and the en/em spaces.
 SPACE = r"[ \t\u00a0\u3000\u2002\u2003]"
+# A clock time: 10:01, 9:05, 10：01:30, and in full-width digits as a Chinese input method types them
+# (１０：００; `\d` takes them, the ranges of the first digits spell them out).
+CLOCK = r"(?:[01０１]?\d|[2２][0-3０-３])[:：][0-5０-５]\d(?:[:：][0-5０-５]\d)?"
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,7 @@ TIMESTAMP = register(Layout(
     marker=re.compile(
         rf"^{SPACE}*"
         r"(?:(?P<date>\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}日?)" rf"{_STAMP_GAP})?"
-        r"(?P<time>(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?)"
+        rf"(?P<time>{CLOCK})"
         rf"{_STAMP_GAP}"
         r"(?P<label>[^\s\u00a0\u3000，,。.！!？?；;：:“”\"'（）()]"
         r"[^\n，,。！!？?；;：:“”\"]{0,30}?)"

@@ -18,7 +18,7 @@ from typing import Any
 from . import collect, lexicon, registry
 from . import layouts as layout_registry
 from .classify import Pairing, classify, question_parts
-from .decode import decode, looks_like_html
+from .decode import decode
 from .errors import ParseError, diagnostic
 from .general import GENERAL
 from .html import Page, PageImage, extract, from_text
@@ -190,26 +190,20 @@ class _Read:
 
 
 def read(data: bytes | str) -> _Read:
-    """Stage 1-2: decode bytes and extract the page text."""
+    """Stage 1-2: decode bytes (or take a str's text) and extract the page text."""
+    from .decode import binary_kind
+
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     sha = hashlib.sha256(raw).hexdigest()
-    diagnostics: list[Diagnostic] = []
-    if isinstance(data, str):
-        text, encoding, is_html = data, "utf-8", looks_like_html(data)
-    else:
-        from .decode import binary_kind
-
-        kind = binary_kind(data)
-        if kind is not None:
-            diagnostics.append(diagnostic("decode.binary", f"the input is {kind}, not a page", "error"))
-            return _Read(from_text(""), "binary", sha, len(raw), diagnostics)
-        decoded = decode(data)
-        text, encoding, is_html = decoded.text, decoded.encoding, decoded.is_html
-        diagnostics += decoded.diagnostics
-    page = extract(text, layout_registry.container_selectors(), layout_registry.title_selectors()) if is_html \
-        else from_text(text)
+    if isinstance(data, bytes) and (kind := binary_kind(data)) is not None:
+        problem = diagnostic("decode.binary", f"the input is {kind}, not a page", "error")
+        return _Read(from_text(""), "binary", sha, len(raw), [problem])
+    decoded = decode(data)
+    diagnostics = decoded.diagnostics
+    page = extract(decoded.text, layout_registry.container_selectors(), layout_registry.title_selectors()) \
+        if decoded.is_html else from_text(decoded.text)
     diagnostics += [diagnostic(code, message) for code, message in page.problems]
-    return _Read(page, encoding, sha, len(raw), diagnostics)
+    return _Read(page, decoded.encoding, sha, len(raw), diagnostics)
 
 
 def build(data: bytes | str, *, uri: str | None, options: ParseOptions) -> Briefing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,21 +92,35 @@ class Cast:
 def roster(introduction: str, labels: Iterable[str]) -> list[Official]:
     """Officials and their titles from an introduction such as
     邀请市科技局党组书记、一级调研员杨建全先生,市科技局发展规划科科长、一级主任科员徐海鹏先生,…"""
-    known = sorted({words[-1] for label in labels if (words := label.split())}, key=len, reverse=True)
-    officials: list[Official] = []
+    known = name_endings({words[-1] for label in labels if (words := label.split())})
+    officials: dict[str, Official] = {}  # by name: each is introduced once
     for match in lexicon.INTRODUCTION.finditer(introduction):
         for item in ITEM_SEPARATORS.split(match.group("list")):
             # 出席今天新闻发布会的有：市教育局党组书记、局长张三先生 → the item starts after the colon
             official = _official(item.strip().lstrip("：:、 "), known)
-            if official and all(o.name != official.name for o in officials):
-                officials.append(official)
-    return officials
+            if official:
+                officials.setdefault(official.name, official)
+    return list(officials.values())
 
 
-def _official(item: str, known_names: list[str]) -> Official | None:
+def name_endings(names: Collection[str]) -> Callable[[str], str | None]:
+    """A finder of the longest of `names` that ends a text and is shorter than it (市教育局副局长李四 → 李四):
+    a look-up per length of name rather than a test of every name, as a page may name thousands."""
+    lengths = sorted({len(name) for name in names}, reverse=True)
+
+    def ending(text: str) -> str | None:
+        for length in lengths:
+            if length < len(text) and text[-length:] in names:
+                return text[-length:]
+        return None
+
+    return ending
+
+
+def _official(item: str, known_name: Callable[[str], str | None]) -> Official | None:
     honorific = next((h for h in lexicon.HONORIFICS if item.endswith(h)), None)
     core = item[: -len(honorific)] if honorific else item
-    name = next((n for n in known_names if core.endswith(n) and len(core) > len(n)), None)
+    name = known_name(core)
     if name is None:
         if honorific is None:
             return None  # without 先生/女士 or a speaker we know, the split is a guess
@@ -174,6 +188,7 @@ def identify(turns: list[RawTurn], layout: Layout, officials: list[Official]) ->
     """Give every turn a participant: fixed labels, then the roster, then outlets; else unknown."""
     cast = Cast()
     by_name = {o.name: o for o in officials}
+    introduced_name = name_endings(by_name)
     unknown: set[str] = set()
     for turn in turns:
         marker = turn.marker
@@ -186,8 +201,8 @@ def identify(turns: list[RawTurn], layout: Layout, officials: list[Official]) ->
         role = layout.fixed_roles.get(label)
         # A role word or an outlet before a name: 主持人 王军 (the host, 王军), 大众网记者 张明 (张明 of 大众网).
         lead = label[:-len(name)].strip() if len(words) > 1 and PERSON_NAME.match(name) else ""
-        if name not in by_name:  # a title in front: 市教育局副局长李四 is 李四
-            name = next((n for n in by_name if label.endswith(n)), name)
+        if name not in by_name:  # the whole label (Zhao Lijian), or a title in front: 市教育局副局长李四 is 李四
+            name = label if label in by_name else introduced_name(label) or name
         if role is not None:
             cast.speaker_of_turn.append(cast.participant(f"fixed:{label}", label=label, role=role))
         elif name in by_name:
