@@ -155,7 +155,7 @@ def test_uris_that_pyarrow_opens_give_the_rows_of_local_paths(spark: SparkSessio
     folder = make_folder(tmp_path)
     warc = make_warc(tmp_path / "crawl.warc.gz", compress=True)
     local = written(bps.parse_paths(spark, [folder, warc]), tmp_path / "local")
-    uris = [folder.as_uri(), warc.as_uri(), (tmp_path / "missing.html").as_uri()]
+    uris = [folder.as_uri(), warc.as_uri(), (tmp_path / "missing.html").as_uri(), "nosuch://bucket/page.html"]
     remote = written(bps.parse_paths(spark, uris), tmp_path / "remote")
 
     page_uris = {row["document_id"]: row.pop("uri") for row in remote["briefings"]}
@@ -163,24 +163,27 @@ def test_uris_that_pyarrow_opens_give_the_rows_of_local_paths(spark: SparkSessio
         row.pop("uri")
     assert page_uris["pages/gbk/taian.shtml"] == f"{folder.as_uri()}/gbk/taian.shtml"
     assert page_uris["crawl.warc.gz/000001"] == "http://www.taian.gov.cn/art/2023/3/31/art_45_1.html"
-    (missing,) = [row for row in remote["diagnostics"] if row["document_id"] == "missing.html"]
-    remote["diagnostics"].remove(missing)
-    assert (missing["code"], missing["message"]) == (
-        "convert.not_found", f"no such file, folder or glob match: {uris[2]}")
+    failed = [row for row in remote["diagnostics"] if row["document_id"] in ("missing.html", "page.html")]
+    assert [(row["document_id"], row["code"], row["message"]) for row in failed] == [
+        ("missing.html", "convert.not_found", f"no such file, folder or glob match: {uris[2]}"),
+        ("page.html", "convert.unreadable", "ArrowInvalid: Unrecognized filesystem type in URI: "
+                                            "nosuch://bucket/page.html")]
+    remote["diagnostics"] = [row for row in remote["diagnostics"] if row not in failed]
     assert remote == local
 
 
 def test_a_page_is_one_row_of_every_table_and_of_what_cannot_be_written(spark: SparkSession) -> None:
     tables = tabulate(parse(SEED), "seed.txt")
-    page = bps.page_array(PageResult(id="seed.txt", origin="seed.txt", uri=None, tables=tables)).to_pylist()
-    assert page == [{"document_id": "seed.txt", "uri": None, **tables}]
-
-    tables["briefings"][0]["series_number"] = 2**63  # past int64
-    page = bps.page_array(PageResult(id="seed.txt", origin="seed.txt", uri=None, tables=tables)).to_pylist()[0]
+    bad = {**tables, "briefings": [{**tables["briefings"][0], "series_number": 2**63}]}  # past int64
+    results = [PageResult(id="seed.txt", origin="seed.txt", uri=None, tables=tables),
+               PageResult(id="bad.txt", origin="bad.txt", uri="bad.txt", tables=bad)]
+    (batch,) = bps._batches(results)
+    good, page = batch.to_pylist()
+    assert good == {"document_id": "seed.txt", "uri": None, **tables}
     assert [name for name in TABLES if page[name]] == ["diagnostics"]
     (row,) = page["diagnostics"]
-    assert (row["key"], row["index"], row["code"], row["severity"]) == (
-        "seed.txt#diagnostics[0]", 0, "convert.unwritable", "error")
+    assert (page["document_id"], page["uri"], row["key"], row["index"], row["code"], row["severity"]) == (
+        "bad.txt", "bad.txt", "bad.txt#diagnostics[0]", 0, "convert.unwritable", "error")
     assert row["message"].startswith("the page cannot be written as Arrow: ")
 
 
@@ -212,10 +215,11 @@ def test_the_readme_recipe_runs_as_written(spark: SparkSession, tmp_path: Path, 
     (command,) = [line.split("#")[0] for line in re.findall(r"^python -m briefing_parser\.spark .*$", section,
                                                              flags=re.MULTILINE)]
     (python,) = re.findall(r"^```python\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    (printed,) = re.findall(r"^```text\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
     (tmp_path / "tests").symlink_to(ROOT / "tests")
     monkeypatch.chdir(tmp_path)
     assert bps.main(shlex.split(command)[3:]) == 0
     assert sorted(os.listdir("spark-tables")) == sorted(TABLES)
+    capsys.readouterr()
     exec(python, {})
-    shown = capsys.readouterr().out
-    assert shown == "\n".join(re.findall(r"^# (.*)$", python, flags=re.MULTILINE)) + "\n"
+    assert capsys.readouterr().out == printed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -50,6 +51,7 @@ except ImportError as error:  # the base install stays without Spark
 # INT96, is read by pyarrow and pandas as a time without zone).
 SESSION_CONFIG = {"spark.sql.session.timeZone": "+08:00", "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS"}
 DEFAULT_TIMEOUT = 60.0
+URI = re.compile(r"[A-Za-z][\w+.-]*:/")  # s3://bucket/crawls, file:///data, dbfs:/mnt/tables
 PAGES_PER_TASK = 250  # page files per task, about a second of one core's parsing; a WARC file is a task of its own
 PAGES_PER_BATCH = 64  # pages per Arrow batch sent back by a task
 # What pyarrow raises for a value its column cannot hold (an integer past int64, a lone surrogate).
@@ -129,15 +131,22 @@ def write_tables(pages: DataFrame, out: str | os.PathLike[str], *, mode: str = "
     """Write every table as `convert --format parquet` lays them out, `out/<table>/part-….parquet`, compressed
     as pyarrow compresses them (zstd, level 1). Persist `pages` first."""
     pages.sparkSession.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    # Spark takes a relative path from where the JVM started, not from this process's folder.
+    folder = os.fspath(out) if is_uri(os.fspath(out)) else os.path.abspath(out)
 
     def write(name: str, table: DataFrame) -> None:
         table.write.mode(mode).option("compression", "zstd").option("parquet.compression.codec.zstd.level", "1") \
-            .parquet(f"{os.fspath(out).rstrip('/')}/{name}")
+            .parquet(f"{folder.rstrip('/')}/{name}")
 
     # One job per table, all at once: the small tables' jobs fill the cores the big ones leave idle.
     with ThreadPoolExecutor(len(TABLES)) as pool:
         for done in [pool.submit(write, name, table) for name, table in tables(pages).items()]:
             done.result()
+
+
+def is_uri(path: str) -> bool:
+    """Whether a path names its filesystem (s3://bucket/crawls, dbfs:/mnt/tables) rather than a local file."""
+    return URI.match(path) is not None
 
 
 def _settings(options: Mapping[str, Any] | None, timeout: float | None) -> Settings:
@@ -152,7 +161,7 @@ Entry = tuple[str, str, str, bytes, bool, str | None, str | None]  # a row of TA
 
 def _list(spec: str, seen: set[str]) -> Iterator[Entry]:
     """The files one input names, with the ids `convert` gives them."""
-    remote = "://" in spec
+    remote = is_uri(spec)
     for found in _remote_files(spec) if remote else _local_files(spec):
         if isinstance(found, PageResult):
             error = found.errors[0]
@@ -170,33 +179,33 @@ def _local_files(spec: str) -> Iterator[tuple[bytes, str, str] | PageResult]:
             (os.fsencode(found[0].absolute()), printable(str(found[0])), found[1])
 
 
-def _remote_files(uri: str) -> Iterator[tuple[bytes, str, str] | PageResult]:
+def _remote_files(spec: str) -> Iterator[tuple[bytes, str, str] | PageResult]:
     """`inputs.files` for a URI pyarrow opens (a file or a folder; no globs): each file's path in its filesystem,
     its URI and its name."""
     from pyarrow import fs
 
     try:
-        filesystem, root = fs.FileSystem.from_uri(uri)
+        filesystem, root = fs.FileSystem.from_uri(spec)
         info = filesystem.get_file_info(root)
         found = filesystem.get_file_info(fs.FileSelector(root, recursive=True)) if info.type == fs.FileType.Directory \
             else []
-    except (OSError, pa.ArrowException) as error:
-        yield _not_found(uri, f"{type(error).__name__}: {error}")
+    except (OSError, pa.ArrowException) as error:  # a scheme pyarrow does not know, a store refusing access
+        yield _failed(spec, "convert.unreadable", f"{type(error).__name__}: {error}")
         return
     if info.is_file:
-        yield os.fsencode(root), uri, PurePosixPath(root).name
+        yield os.fsencode(root), spec, PurePosixPath(root).name
     elif info.type == fs.FileType.Directory:
         for file in sorted(found, key=lambda f: f.path):
             relative = file.path[len(root):].lstrip("/")
             if file.is_file and (PurePosixPath(relative).suffix.lower() in PAGE_SUFFIXES or is_warc(Path(relative))):
-                yield os.fsencode(file.path), f"{uri.rstrip('/')}/{relative}", f"{PurePosixPath(root).name}/{relative}"
+                yield os.fsencode(file.path), f"{spec.rstrip('/')}/{relative}", f"{PurePosixPath(root).name}/{relative}"
     else:
-        yield _not_found(uri, f"no such file, folder or glob match: {uri}")
+        yield _failed(spec, "convert.not_found", f"no such file, folder or glob match: {spec}")
 
 
-def _not_found(uri: str, message: str) -> PageResult:
-    return PageResult(id=clean_id(PurePosixPath(uri).name or uri), origin=uri, uri=None,
-                      errors=(PageError("convert.not_found", message),))
+def _failed(spec: str, code: str, message: str) -> PageResult:
+    return PageResult(id=clean_id(PurePosixPath(spec).name or spec), origin=spec, uri=None,
+                      errors=(PageError(code, message),))
 
 
 # --- parsing (in the executors' tasks) -----------------------------------------------------------------
@@ -258,29 +267,41 @@ def _remote_pages(filesystem: str, path: str, name: str, uri: str, warc: bool) -
 
 def _batches(results: Iterable[PageResult]) -> Iterator[Any]:
     """The pages' rows as Arrow record batches of `page_schema()`, PAGES_PER_BATCH pages each."""
-    arrays = []
+    pages: list[PageResult] = []
     for result in results:
-        arrays.append(page_array(result))
-        if len(arrays) == PAGES_PER_BATCH:
-            yield pa.RecordBatch.from_struct_array(pa.concat_arrays(arrays))
-            arrays = []
-    if arrays:
-        yield pa.RecordBatch.from_struct_array(pa.concat_arrays(arrays))
+        pages.append(result)
+        if len(pages) == PAGES_PER_BATCH:
+            yield _record_batch(pages)
+            pages = []
+    if pages:
+        yield _record_batch(pages)
 
 
-def page_array(result: PageResult) -> Any:
-    """One page's row of `page_schema()` as an Arrow array of one: its rows of every table, and in `diagnostics`
-    a row more for each problem it has beyond its Briefing (the `convert.*` errors that `convert` lists in
-    errors.jsonl). A page whose rows do not fit their columns has none but the row that says so."""
-    problems = [error for error in result.errors if error.code.startswith("convert.")]
+def _record_batch(pages: list[PageResult]) -> Any:
+    try:  # a batch at a time: converting each page on its own costs six times more
+        array = pa.array([_page_row(page) for page in pages], _page_type())
+    except ARROW_ERRORS:  # a page's rows do not fit: found one page at a time
+        array = pa.concat_arrays([_page_array(page) for page in pages])
+    return pa.RecordBatch.from_struct_array(array)
+
+
+def _page_array(result: PageResult) -> Any:
+    """One page's row of `page_schema()` as an Arrow array of one (see `_page_row`); a page whose rows do not fit
+    their columns has none but the row that says so."""
     try:
-        return pa.array([_page_row(result, result.tables or {}, problems)], _page_type())
+        return pa.array([_page_row(result)], _page_type())
     except ARROW_ERRORS as error:
         unwritable = PageError("convert.unwritable", f"the page cannot be written as Arrow: {error}")
-        return pa.array([_page_row(result, {}, [*problems, unwritable])], _page_type())
+        return pa.array([_page_row(result, unwritable)], _page_type())
 
 
-def _page_row(result: PageResult, rows: Mapping[str, list[Row]], problems: list[PageError]) -> Row:
+def _page_row(result: PageResult, unwritable: PageError | None = None) -> Row:
+    """A page's rows of every table, and in `diagnostics` a row more for each problem it has beyond its Briefing
+    (the `convert.*` errors that `convert` lists in errors.jsonl)."""
+    rows = result.tables or {} if unwritable is None else {}
+    problems = [error for error in result.errors if error.code.startswith("convert.")]
+    if unwritable is not None:
+        problems.append(unwritable)
     diagnostics = rows.get("diagnostics", [])
     # keyed as export.tabulate keys an item known by its position (the span columns stay null)
     extra = [{"document_id": result.id, "key": f"{result.id}#diagnostics[{index}]", "index": index,
@@ -318,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
     out = Path(args.output)
-    if "://" not in args.output and not args.overwrite and out.is_dir() and any(out.iterdir()):
+    if not is_uri(args.output) and not args.overwrite and out.is_dir() and any(out.iterdir()):
         print(f"{parser.prog}: {out} is not empty: give --overwrite to replace the tables in it", file=sys.stderr)
         return EXIT_USAGE
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # run by python, not spark-submit: the workers run this Python
