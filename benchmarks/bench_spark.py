@@ -1,5 +1,6 @@
 """Benchmark the Spark job against `convert`: pages/s of `local[2]` and of `convert --jobs 2` writing the same Parquet
-tables from the same pages, the session's fixed start-up cost, the per-page cost once it is up, and peak memory."""
+tables from the same pages, the session's fixed start-up cost, the per-page cost once it is up, and peak memory
+(proportional set size of the process tree)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ SEED = REPO / "tests" / "fixtures" / "taian-2023-03-31.txt"
 
 @dataclass(frozen=True)
 class Run:
-    """One timed run: how many pages, how long, the resident memory of its process tree at its peak (MB by
-    command: java, python)."""
+    """One timed run: how many pages, how long, the memory of its process tree at its peak (MB by command)."""
 
     pages: int
     seconds: float
@@ -36,17 +36,18 @@ class Run:
         return 1000 * self.seconds / self.pages
 
     @property
-    def peak_rss_mb(self) -> float:
+    def peak_mb(self) -> float:
         return sum(self.peak.values())
 
     def memory(self) -> str:
         parts = ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(self.peak.items()))
-        return f"{self.peak_rss_mb:.0f} MB ({parts})"
+        return f"{self.peak_mb:.0f} MB ({parts})"
 
 
-def tree_rss(root: int) -> dict[str, float]:
-    """Resident memory of a process and all its descendants, from /proc, in MB by command name (a forked worker
-    counts the pages it shares with its parent again, as bench_convert.py counts them)."""
+def tree_memory(root: int) -> dict[str, float]:
+    """Memory of a process and all its descendants, in MB by command (java, python): their proportional set
+    size, which splits the pages a forked worker shares with its parent between them (the sum of their RSS
+    counts those pages twice). Short-lived helpers (a vfork'd child before its exec) are left out."""
     children: dict[int, list[int]] = {}
     names: dict[int, str] = {}
     for entry in filter(str.isdigit, os.listdir("/proc")):
@@ -61,24 +62,27 @@ def tree_rss(root: int) -> dict[str, float]:
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
+        name = names.get(pid, "")
+        if name != "java" and not name.startswith("python"):
+            continue
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-        memory[names.get(pid, "?")] = memory.get(names.get(pid, "?"), 0) + kb / 1024
+        kb = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+        memory[name] = memory.get(name, 0) + kb / 1024
     return memory
 
 
 def measured(pages: int, root: int, work: Callable[[], object]) -> Run:
-    """Time `work`, sampling the resident memory of the process tree under `root` every 0.1 s meanwhile."""
+    """Time `work`, sampling the memory of the process tree under `root` every 0.1 s meanwhile."""
     peak: dict[str, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            now = tree_rss(root)
+            now = tree_memory(root)
             if sum(now.values()) > sum(peak.values()):
                 peak = now
             time.sleep(0.1)
@@ -159,7 +163,7 @@ def main() -> int:
                         "spark": measured(pages, os.getpid(), partial(spark_job, inputs))}
                 for engine, run in runs.items():
                     print(f"  {engine:7} {pages:>6} pages: {run.seconds:6.1f} s, {pages / run.seconds:6.1f} pages/s, "
-                          f"peak RSS {run.memory()} (load {os.getloadavg()[0]:.2f})")
+                          f"peak memory {run.memory()} (load {os.getloadavg()[0]:.2f})")
                     key = (engine, copies)
                     if key not in best or run.seconds < best[key].seconds:
                         best[key] = run
@@ -178,7 +182,7 @@ def main() -> int:
         big = {engine: best[(engine, args.copies)] for engine in ("convert", "spark")}
         print(f"per page, the whole big run: convert {big['convert'].ms_per_page:.2f} ms, Spark "
               f"{big['spark'].ms_per_page:.2f} ms: {big['spark'].ms_per_page / big['convert'].ms_per_page:.2f}x; "
-              f"peak RSS convert {big['convert'].memory()}, Spark {big['spark'].memory()}")
+              f"peak memory convert {big['convert'].memory()}, Spark {big['spark'].memory()}")
         print(f"paired big runs, Spark's time over convert's: {', '.join(f'{r:.2f}x' for r in pair_ratios)}; "
               f"median {statistics.median(pair_ratios):.2f}x")
         print(f"load average after: {os.getloadavg()[0]:.2f}")

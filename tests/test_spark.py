@@ -40,6 +40,7 @@ def spark() -> Iterator[SparkSession]:
     """One local session for the module: two cores, no UI, bound to the loopback address."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYSPARK_PYTHON", sys.executable)  # the workers run this Python, which has the package
+        patch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # every service of the session on the loopback address
         session = (SparkSession.builder.master("local[2]").appName("briefing-parser tests")
                    .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
@@ -204,7 +205,10 @@ def test_the_command_line_refuses_a_folder_that_is_not_empty(tmp_path: Path,
     assert bps.main([str(SEED), "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == (f"python -m briefing_parser.spark: {tmp_path / 'out'} is not empty: give "
                                        "--overwrite to replace the tables in it\n")
-    assert bps.main([str(SEED), "-o", str(tmp_path / "out"), "--timeout", "-1"]) == 2
+    for option, message in [("--timeout=-1", "--timeout must be a number of seconds ≥ 0 (0: none), not -1.0"),
+                            ("--partitions=0", "partitions must be at least 1, not 0")]:
+        assert bps.main([str(SEED), "-o", str(tmp_path / "new"), option]) == 2
+        assert capsys.readouterr().err == f"python -m briefing_parser.spark: {message}\n"
 
 
 def test_the_readme_recipe_runs_as_written(spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cli import EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, LAYOUT_NAMES, Parser
 from .export import TABLES, Row, arrow_schema
@@ -56,11 +56,22 @@ PAGES_PER_TASK = 250  # page files per task, about a second of one core's parsin
 PAGES_PER_BATCH = 64  # pages per Arrow batch sent back by a task
 # What pyarrow raises for a value its column cannot hold (an integer past int64, a lone surrogate).
 ARROW_ERRORS = (pa.ArrowException, OverflowError, ValueError, TypeError)
-# A task's list of files: the id (or, for a WARC file, the start of its pages' ids), the URI its Briefings
-# name as their source, the filesystem to open it from (a URI pyarrow opens; empty for a local path), the
-# path to open (bytes: a local file's name need not be UTF-8), and the error of an input that names nothing.
 TASK_SCHEMA = ("files array<struct<name: string, uri: string, filesystem: string, path: binary, warc: boolean, "
-               "code: string, message: string>>")
+               "code: string, message: string>>")  # a task: its files, each an Entry
+
+
+class Entry(NamedTuple):
+    """A file of a task: the id of its page (of its pages' ids, for a WARC file), the URI its Briefings name as
+    their source, the filesystem to open it from (a URI pyarrow opens; empty for a local path), the path to open
+    (bytes: a local file's name need not be UTF-8), and the error of an input that names nothing."""
+
+    name: str
+    uri: str
+    filesystem: str
+    path: bytes
+    warc: bool
+    code: str | None = None
+    message: str | None = None
 
 
 def spark_schema(table: str) -> spark_types.StructType:
@@ -98,10 +109,12 @@ def parse_paths(spark: SparkSession, paths: Iterable[str | os.PathLike[str]], *,
     (default: about PAGES_PER_TASK each, a multiple of the cores). Pages are parsed as `convert` parses them:
     an input that names nothing, a page that raises or runs past `timeout` seconds is a row whose
     `diagnostics` say so (`convert.not_found`, `convert.exception`, `convert.timeout`)."""
+    if partitions is not None and partitions < 1:
+        raise UsageError(f"partitions must be at least 1, not {partitions}")
     settings = _settings(options, timeout)
     seen: set[str] = set()
     listed = [entry for spec in paths for entry in _list(os.fspath(spec), seen)]
-    warcs, pages = [e for e in listed if e[4]], [e for e in listed if not e[4]]
+    warcs, pages = [e for e in listed if e.warc], [e for e in listed if not e.warc]
     cores = spark.sparkContext.defaultParallelism
     count = partitions or cores * max(1, math.ceil(len(pages) / (cores * PAGES_PER_TASK)))
     # WARC files first: the longest tasks start first.
@@ -156,27 +169,27 @@ def _settings(options: Mapping[str, Any] | None, timeout: float | None) -> Setti
 
 # --- listing the inputs (on the driver) ----------------------------------------------------------------
 
-Entry = tuple[str, str, str, bytes, bool, str | None, str | None]  # a row of TASK_SCHEMA's files
-
-
 def _list(spec: str, seen: set[str]) -> Iterator[Entry]:
     """The files one input names, with the ids `convert` gives them."""
     remote = is_uri(spec)
     for found in _remote_files(spec) if remote else _local_files(spec):
         if isinstance(found, PageResult):
             error = found.errors[0]
-            yield found.id, found.origin, "", b"", False, error.code, error.message
+            yield Entry(found.id, found.origin, "", b"", False, error.code, error.message)
         else:
             path, uri, name = found
-            yield unique_id(clean_id(name), seen), uri, spec if remote else "", path, is_warc(Path(name)), None, None
+            yield Entry(unique_id(clean_id(name), seen), uri, spec if remote else "", path, is_warc(Path(name)))
 
 
 def _local_files(spec: str) -> Iterator[tuple[bytes, str, str] | PageResult]:
     """`inputs.files`: each file's absolute path (for the executors), its path as given (the URI of its pages, as
     `convert` names them) and its name."""
     for found in files(spec):
-        yield found if isinstance(found, PageResult) else \
-            (os.fsencode(found[0].absolute()), printable(str(found[0])), found[1])
+        if isinstance(found, PageResult):
+            yield found
+        else:
+            path, name = found
+            yield os.fsencode(path.absolute()), printable(str(path)), name
 
 
 def _remote_files(spec: str) -> Iterator[tuple[bytes, str, str] | PageResult]:
