@@ -126,18 +126,28 @@ def _lines(stdin: IO[str] | None) -> Iterator[str]:
 
 
 def _expand_one(spec: str) -> Iterator[Item]:
+    for found in files(spec):
+        if isinstance(found, PageResult):
+            yield found
+        else:
+            yield from from_file(*found)
+
+
+def files(spec: str) -> Iterator[tuple[Path, str] | PageResult]:
+    """The files one input names (itself, a folder's pages and WARC files, a glob's matches), each with the name
+    its ids start from; an input that names nothing is a failed result."""
     path = Path(spec)
     if path.is_dir():
         for file in walk(path):
-            yield from _from_file(file, f"{path.resolve().name}/{file.relative_to(path).as_posix()}")
+            yield file, f"{path.resolve().name}/{file.relative_to(path).as_posix()}"
     elif path.is_file():
-        yield from _from_file(path, path.name)
+        yield path, path.name
     elif glob.has_magic(spec):
         root = Path(_static_root(spec))
         for match in sorted(glob.iglob(spec, recursive=True)):
             file = Path(match)
             if file.is_file():
-                yield from _from_file(file, file.relative_to(root).as_posix() if root.parts else file.as_posix())
+                yield file, file.relative_to(root).as_posix() if root.parts else file.as_posix()
     else:
         yield PageResult(id=clean_id(path.name or spec), origin=printable(spec), uri=None,
                          errors=(PageError("convert.not_found", f"no such file, folder or glob match: {spec}"),))
@@ -159,7 +169,8 @@ def _static_root(pattern: str) -> str:
     return str(Path(*static)) if static else ""
 
 
-def _from_file(path: Path, name: str) -> Iterator[Item]:
+def from_file(path: Path, name: str) -> Iterator[Item]:
+    """The pages of one file: itself, or a WARC file's HTML responses (`name/000001`, …)."""
     if is_warc(path):
         yield from _from_warc(path, name)
     else:
