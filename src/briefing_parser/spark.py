@@ -32,7 +32,7 @@ from .inputs import (
     unique_id,
 )
 from .warc import is_warc
-from .workers import Settings, check_timeout, run
+from .workers import Settings, check_options, check_timeout, run
 
 MISSING = "briefing_parser.spark needs pyspark: pip install 'briefing-parser[spark]'"
 try:
@@ -163,7 +163,7 @@ def is_uri(path: str) -> bool:
 
 
 def _settings(options: Mapping[str, Any] | None, timeout: float | None) -> Settings:
-    return Settings(options=dict(options or {}), timeout=check_timeout(timeout), want_document=False,
+    return Settings(options=check_options(options), timeout=check_timeout(timeout), want_document=False,
                     want_tables=True)
 
 
