@@ -25,7 +25,7 @@ from pyspark.sql import SparkSession
 
 from briefing_parser import spark as bps
 from briefing_parser.batch import convert, convert_to
-from briefing_parser.export import TABLES, read_table, tabulate
+from briefing_parser.export import REGISTRY_TABLES, TABLES, read_table, tabulate
 from briefing_parser.inputs import PageResult
 from briefing_parser.pipeline import parse
 
@@ -93,13 +93,15 @@ def test_the_spark_job_writes_the_rows_convert_writes_in_every_table(spark: Spar
     assert bps.main([*inputs, "-o", str(tmp_path / "spark")]) == 0
 
     assert done.pages == done.ok == len(sample) + 60
-    assert sorted(p.name for p in (tmp_path / "spark").iterdir()) == sorted(TABLES)
+    assert sorted(p.name for p in (tmp_path / "spark").iterdir()) == sorted([*TABLES, *REGISTRY_TABLES])
     assert all(p.name.startswith("part-") for p in (tmp_path / "spark" / "turns").glob("*.parquet"))
     expected, got = rows(tmp_path / "convert"), rows(tmp_path / "spark")
     assert {name: len(table) for name, table in got.items()} == {name: len(table) for name, table in expected.items()}
     assert all(expected.values())  # every table has rows to compare
     for name in TABLES:
         assert got[name] == expected[name], name
+    for name in REGISTRY_TABLES:  # the run's people and organizations, as convert gathers them
+        assert read_table(tmp_path / "spark" / name).to_pylist() == read_table(tmp_path / "convert" / name).to_pylist()
     assert got["briefings"][0]["document_id"] == "crawl.warc.gz/000001"
     assert got["briefings"][0]["uri"] == f"https://www.mfa.gov.cn/web/{sample[0].name}"
 
@@ -223,7 +225,7 @@ def test_the_readme_recipe_runs_as_written(spark: SparkSession, tmp_path: Path, 
     (tmp_path / "tests").symlink_to(ROOT / "tests")
     monkeypatch.chdir(tmp_path)
     assert bps.main(shlex.split(command)[3:]) == 0
-    assert sorted(os.listdir("spark-tables")) == sorted(TABLES)
+    assert sorted(os.listdir("spark-tables")) == sorted([*TABLES, *REGISTRY_TABLES])
     capsys.readouterr()
     exec(python, {})
     assert capsys.readouterr().out == printed

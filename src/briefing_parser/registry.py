@@ -324,13 +324,21 @@ def committed_pages(out: Path, fmt: str, files: Iterable[str]) -> Iterator[dict[
                 yield orjson.loads(line)
         return
     for shard in sorted(name.removeprefix("briefings/") for name in files if name.startswith("briefings/")):
-        pages: dict[str, dict[str, Any]] = {}
-        for row in read_table(out / "briefings" / shard, list(PAGE_COLUMNS)).to_pylist():
-            pages[row["document_id"]] = {**row, "participants": [], "outlets": []}
-        for table in ("participants", "outlets"):
-            for row in read_table(out / table / shard).to_pylist():
-                pages[row["document_id"]][table].append(row)
-        yield from pages.values()
+        yield from table_pages(out, shard)
+
+
+def table_pages(out: Path, part: str | None = None) -> Iterator[dict[str, Any]]:
+    """The pages of the tables briefings, participants and outlets in `out`, as `gather` reads them: of one
+    part file each (`part-00000.parquet`), or of the whole folders (the Spark job's)."""
+    def read(table: str, columns: list[str] | None = None) -> list[dict[str, Any]]:
+        return list(read_table(out / table / part if part else out / table, columns).to_pylist())
+
+    pages = {row["document_id"]: {**row, "participants": [], "outlets": []}
+             for row in read("briefings", list(PAGE_COLUMNS))}
+    for table in ("participants", "outlets"):
+        for row in read(table):
+            pages[row["document_id"]][table].append(row)
+    yield from pages.values()
 
 
 def write_registry(out: Path, fmt: str, registry: Registry) -> None:

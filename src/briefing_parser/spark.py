@@ -16,6 +16,7 @@ from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from . import registry
 from .cli import EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, LAYOUT_NAMES, Parser
 from .export import TABLES, Row, arrow_schema
 from .inputs import (
@@ -373,6 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{parser.prog}: no pages found in the inputs", file=sys.stderr)
             return EXIT_USAGE
         write_tables(pages, args.output, mode="overwrite" if args.overwrite else "errorifexists")
+        if not is_uri(args.output):  # the registry of the run, from its tables, as convert writes it
+            registry.write_registry(Path(args.output), "parquet",
+                                    registry.gather(registry.table_pages(Path(args.output))))
         failed = pages.where("exists(diagnostics, d -> d.severity = 'error')").count()
     except AnalysisException as error:  # a table folder already there
         print(f"{parser.prog}: {str(error).splitlines()[0]}", file=sys.stderr)
