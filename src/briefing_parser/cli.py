@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     _lean_option(p)
     p.add_argument("--strict", action="store_true", help="fail a page on any warning")
-    _layout_option(p)
+    layout_option(p)
     p.add_argument("--area-code", type=_area_code, metavar="CODE",
                    help="the area code of bare local phone numbers, e.g. 0538 (default: the page's city's)")
     _aliases_option(p)
@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds per page before its worker is killed and the page fails (0: none)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     _lean_option(c)
-    _layout_option(c)
+    layout_option(c)
     _aliases_option(c)
     c.add_argument("--shard-size", type=_positive_int, default=SHARD_SIZE,
                    help=f"pages per jsonl/csv/parquet part file (default: {SHARD_SIZE})")
@@ -135,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _layout_option(parser: argparse.ArgumentParser) -> None:
+def layout_option(parser: argparse.ArgumentParser) -> None:
+    """`--layout NAME`, with the registered layouts as its choices (parse, convert, view, the Spark job)."""
     parser.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
                         help=f"force a layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
 
@@ -398,7 +399,7 @@ def _add_html_verbs(verbs: Any) -> None:
                                      "spans.")
     w.add_argument("page", type=Path, help="a page (HTML or text)")
     w.add_argument("-o", "--output", type=Path, help="the HTML file to write (default: standard output)")
-    _layout_option(w)
+    layout_option(w)
     w.set_defaults(run=run_view)
 
     r = verbs.add_parser("report", help="write an HTML report of the tables convert wrote (csv or parquet)",

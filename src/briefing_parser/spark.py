@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from . import registry
-from .cli import EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, LAYOUT_NAMES, Parser
+from .cli import EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, Parser, layout_option
 from .export import TABLES, Row, arrow_schema
 from .inputs import (
     PAGE_SUFFIXES,
@@ -340,8 +340,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="seconds per page before its worker is killed and the page fails (0: none)")
     parser.add_argument("--partitions", type=int, default=None,
                         help="tasks for the page files (default: about 250 pages each; a WARC file is one task)")
-    parser.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
-                        help=f"force a layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
+    layout_option(parser)
     return parser
 
 
