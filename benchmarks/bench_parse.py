@@ -1,6 +1,7 @@
 """Benchmark `parse()` against the parsing floor and trafilatura, per stage, on real and synthetic pages.
 
 Run:  .venv/bin/python benchmarks/bench_parse.py [--every N] [--repeat R] [--no-trafilatura] [--baseline REF]
+      [--paired-only]
 
 Prints, for each page set, medians over its pages of:
   floor      decode + selectolax parse + the page's text + its image srcs (what any tool must pay)
@@ -338,8 +339,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per page and measure; the fastest counts")
     parser.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura reference")
     parser.add_argument("--baseline", metavar="REF", help="also time this git revision's parse() on the corpus, paired")
+    parser.add_argument("--paired-only", action="store_true", help="only the paired timing against --baseline")
     args = parser.parse_args()
+    if args.paired_only and not args.baseline:
+        parser.error("--paired-only needs --baseline REF")
     before = baseline(args.baseline) if args.baseline else None
+    if args.paired_only and before is not None:
+        corpus = [path.read_bytes() for path in sorted(CORPUS.glob("*.html"))[:: args.every]]
+        for data in corpus[:20]:  # warm caches and lazy imports
+            briefing_parser.parse(data)
+            before(data)
+        paired(corpus, args.repeat, before)
+        return
 
     trafilatura = None
     if not args.no_trafilatura:
