@@ -117,16 +117,20 @@ def from_text(text: str) -> Page:
     return Page(text=text, content=(0, len(text)))
 
 
-def extract(html: str, container_selectors: Sequence[str] = (), title_selectors: Sequence[str] = ()) -> Page:
+def extract(html: str, container_selectors: Sequence[str] = (), title_selectors: Sequence[str] = (),
+            utf8: bytes | None = None) -> Page:
     """Render an HTML page line by line; `content` is the region of the transcript container, the first
     of `container_selectors` found; `title` the heading, the first of `title_selectors` found, then the
-    usual CMS headings."""
+    usual CMS headings. `utf8` is the HTML as UTF-8 where the caller has it (`Decoded.utf8`)."""
+    source = html
     html, cut = bound_attributes(html)
     html, dropped = bound_depth(html)
     if any(mark in html for mark in ALL_MARKS):  # five substring scans at memory speed, not a class regex
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
-    tree = LexborHTMLParser(html)
+    # Lexbor reads UTF-8: given the page's own bytes, where nothing above changed the text, it is
+    # spared encoding the text again.
+    tree = LexborHTMLParser(utf8 if utf8 is not None and html is source else html)
     # By tag name, as below: Lexbor's tag lookup costs a third of a selector search.
     title_nodes = tree.tags("title")
     title = _clean_line(title_nodes[0].text()) if title_nodes else None
