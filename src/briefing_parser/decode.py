@@ -56,6 +56,9 @@ class Decoded:
     encoding: str
     is_html: bool
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The input bytes when the text is their strict UTF-8 decoding as it is (no BOM, nothing dropped):
+    # the HTML parser, which reads UTF-8, takes them rather than the text encoded again.
+    utf8: bytes | None = None
 
 
 def looks_like_html(text: str) -> bool:
@@ -118,14 +121,25 @@ def decode(data: bytes | str) -> Decoded:
             text, count = LONE_SURROGATE.subn("\ufffd", text)
             diagnostics.append(diagnostic(
                 "decode.lone_surrogates", f"{count} lone surrogate(s), which are no text, became U+FFFD"))
-    count = text.count("\x00") if "\x00" in text else 0  # `in` finds it at memory speed, `count` decodes
+    count = text.count("\x00") if _may_hold_nul(data, decoded.encoding, text) else 0
     if count:
         text = text.replace("\x00", "")
         diagnostics.append(diagnostic("decode.nul_characters", f"{count} NUL character(s) removed from the text"))
     for invisible in INVISIBLE:
         if invisible in text:
             text = text.replace(invisible, "")
-    return Decoded(text, decoded.encoding, looks_like_html(text), diagnostics)
+    utf8 = decoded.utf8 if text is decoded.text else None  # each cleaning above makes a new text
+    return Decoded(text, decoded.encoding, looks_like_html(text), diagnostics, utf8)
+
+
+def _may_hold_nul(data: bytes | str, encoding: str, text: str) -> bool:
+    """Whether the text may hold NUL (False: it holds none), so most pages skip `count`."""
+    # Decoded from UTF-8, a NUL comes from a 0 byte (an error becomes U+FFFD): the bytes are searched at
+    # memory speed. A search of the text is slow past Latin-1: the 0 byte it skips to is half of every
+    # ASCII character there.
+    if isinstance(data, bytes) and encoding == "utf-8":
+        return b"\x00" in data
+    return "\x00" in text
 
 
 def _decode(data: bytes) -> Decoded:
@@ -158,7 +172,8 @@ def _decode(data: bytes) -> Decoded:
             continue
         if name != candidates[0] or (declared is None and name != "utf-8"):
             diagnostics.append(diagnostic("decode.fallback_encoding", f"decoded as {name}", "info"))
-        return Decoded(text, name, False, diagnostics + _implausible(data, text, name))
+        return Decoded(text, name, False, diagnostics + _implausible(data, text, name),
+                       data if name == "utf-8" else None)
     return _detect(data, diagnostics)
 
 

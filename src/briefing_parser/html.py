@@ -50,9 +50,12 @@ LINE_BREAK = HARD_BREAK.encode()
 IMAGE_LINE = (SOFT_BREAK + IMAGE_MARK + SOFT_BREAK).encode()
 CONTENT_OPENING = (SOFT_BREAK + CONTENT_START + SOFT_BREAK).encode()
 CONTENT_CLOSING = (SOFT_BREAK + CONTENT_END + SOFT_BREAK).encode()
-# A block edge right after text ends the line; other block edges add nothing. The pattern starts
-# with the literal mark so `re` can skip to it (a leading look-behind is tried at every offset).
-LINE_END = re.compile("\ufdd0(?<=[^\ufdd0\ufdd1\ufdd3\ufdd4]\ufdd0)")
+# A block edge or a `<br>` swallows the white space and the block edges after it: white space next
+# to a line break is not text, and a block edge after another or after a `<br>` adds nothing
+# (`x\ufdd0\n  \ufdd0y` → `x\ufdd0y`, `x\ufdd1 \ufdd0y` → `x\ufdd1y`). The patterns start with the
+# literal mark so `re` skips to it; one match per run rather than one per mark and space.
+SOFT_RUN = re.compile("\ufdd0[ \t\n\r\f\ufdd0]+")
+HARD_RUN = re.compile("\ufdd1[ \t\n\r\f\ufdd0]+")
 SPACE_RUN = re.compile("  +")
 EDGE_BREAKS = "\n\ufdd3\ufdd4"  # line ends and content marks, at the start or end of the text
 # Bold text: MFA pages set questions in bold, `<B><SPAN>追问：…</SPAN></B>`, `<strong>Q: …</strong>`.
@@ -114,16 +117,20 @@ def from_text(text: str) -> Page:
     return Page(text=text, content=(0, len(text)))
 
 
-def extract(html: str, container_selectors: Sequence[str] = (), title_selectors: Sequence[str] = ()) -> Page:
+def extract(html: str, container_selectors: Sequence[str] = (), title_selectors: Sequence[str] = (),
+            utf8: bytes | None = None) -> Page:
     """Render an HTML page line by line; `content` is the region of the transcript container, the first
     of `container_selectors` found; `title` the heading, the first of `title_selectors` found, then the
-    usual CMS headings."""
+    usual CMS headings. `utf8` is the HTML as UTF-8 where the caller has it (`Decoded.utf8`)."""
+    source = html
     html, cut = bound_attributes(html)
     html, dropped = bound_depth(html)
     if any(mark in html for mark in ALL_MARKS):  # five substring scans at memory speed, not a class regex
         # Our break marks must be unambiguous; Unicode noncharacters are not for interchange.
         html = SENTINEL_CHARS.sub("\ufffd", html)
-    tree = LexborHTMLParser(html)
+    # Lexbor reads UTF-8: given the page's own bytes, where nothing above changed the text, it is
+    # spared encoding the text again.
+    tree = LexborHTMLParser(utf8 if utf8 is not None and html is source else html)
     # By tag name, as below: Lexbor's tag lookup costs a third of a selector search.
     title_nodes = tree.tags("title")
     title = _clean_line(title_nodes[0].text()) if title_nodes else None
@@ -226,17 +233,22 @@ def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[i
     """Lines from text with break marks as `mark_breaks` writes them: white space runs collapse, a
     block edge ends a non-empty line, `<br>` always ends one. Returns the text, the content
     region (from a line start, without trailing line ends) and the image spans."""
-    # Regex passes rather than a loop over tokens: a page has thousands of text nodes.
-    text = collapse_space(marked)
-    # Images and content marks stand between block edges (`IMAGE_LINE`): four passes, not ten.
-    # Only marks the text holds: `in` skips to a character at memory speed, while `replace` tests
-    # every character even when there is nothing to replace.
-    marks = [mark for mark in (SOFT_BREAK, HARD_BREAK) if mark in text]
-    for mark in marks:  # white space next to a line break is not text
-        text = text.replace(" " + mark, mark).replace(mark + " ", mark)
+    # Regex passes rather than a loop over tokens: a page has thousands of text nodes. Only marks the
+    # text holds: `in` skips to a character at memory speed, while a pass tests every character.
+    soft, hard = SOFT_BREAK in marked, HARD_BREAK in marked
+    text = SOFT_RUN.sub(SOFT_BREAK, marked) if soft else marked
+    if hard:
+        text = HARD_RUN.sub(HARD_BREAK, text)
+    text = collapse_space(text)
+    # White space before a line break is not text either (a run is one space by now).
+    if soft:
+        text = text.replace(" " + SOFT_BREAK, SOFT_BREAK)
+    if hard:
+        text = text.replace(" " + HARD_BREAK, HARD_BREAK)
     text = text.strip(" ")
-    text = LINE_END.sub("\n", text).replace(SOFT_BREAK, "")
-    if HARD_BREAK in marks:
+    if soft:
+        text = end_lines(text)
+    if hard:
         text = text.replace(HARD_BREAK, "\n")
     # Line ends before the first text or after the last would be blank lines: drop them.
     body = text.lstrip(EDGE_BREAKS)
@@ -245,6 +257,20 @@ def render_marked(marked: str, image_names: Sequence[str]) -> tuple[str, tuple[i
     trail = body[len(core):]
     text = lead.replace("\n", "") + core + trail.replace("\n", "")
     return _place_marks(text, image_names)
+
+
+def end_lines(text: str) -> str:
+    """Block edges to line ends, where no block edge follows another (`SOFT_RUN`): one after text or an
+    image ends the line; one at the start, or after a content mark, follows no text and adds nothing."""
+    if text.startswith(SOFT_BREAK):
+        text = text[1:]
+    for mark in (CONTENT_START, CONTENT_END):
+        # Each is written once, with a block edge after it (`CONTENT_OPENING`): found by `find`, which
+        # skips to one character at memory speed, where a two-character `replace` tests every one.
+        at = text.find(mark)
+        if at >= 0 and text.startswith(SOFT_BREAK, at + 1):
+            text = text[:at + 1] + text[at + 2:]
+    return text.replace(SOFT_BREAK, "\n")  # one character for one: a copy
 
 
 def collapse_space(text: str) -> str:

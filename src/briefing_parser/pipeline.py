@@ -200,8 +200,8 @@ def read(data: bytes | str) -> _Read:
         return _Read(from_text(""), "binary", sha, len(raw), [problem])
     decoded = decode(data)
     diagnostics = decoded.diagnostics
-    page = extract(decoded.text, layout_registry.container_selectors(), layout_registry.title_selectors()) \
-        if decoded.is_html else from_text(decoded.text)
+    page = extract(decoded.text, layout_registry.container_selectors(), layout_registry.title_selectors(),
+                   decoded.utf8) if decoded.is_html else from_text(decoded.text)
     diagnostics += [diagnostic(code, message) for code, message in page.problems]
     return _Read(page, decoded.encoding, sha, len(raw), diagnostics)
 
