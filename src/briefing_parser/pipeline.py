@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -484,15 +485,12 @@ def _choose_layout(page: Page, options: ParseOptions,
 
 def _runs(lines: list[Range], breaks: list[Range]) -> list[Range]:
     """Non-blank lines in text order joined into runs where no line of `breaks` (in text order) stands
-    between them: the chrome's menu lines between its header lines (only white space is left between)."""
-    starts = [start for start, _ in breaks]
-    runs: list[Range] = []
-    for start, end in lines:
-        if runs and bisect_left(starts, runs[-1][1]) == bisect_left(starts, start):
-            runs[-1] = (runs[-1][0], end)
-        else:
-            runs.append((start, end))
-    return runs
+    between them: the chrome's menu lines between its header lines (only white space is left between).
+    The lines and the breaks are distinct lines of one text, so the runs are cut where a break starts: a
+    bisection per break (a page has a few) rather than per line (its menu has dozens)."""
+    line_starts = [start for start, _ in lines]
+    cuts = [0, *(bisect_left(line_starts, start) for start, _ in breaks), len(lines)]
+    return [(lines[first][0], lines[stop - 1][1]) for first, stop in pairwise(cuts) if stop > first]
 
 
 def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[Role], kinds: list[TurnKind],
