@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import regex
 
 from . import lexicon
-from .schema import QuestionPart, Role, Span, TurnKind
+from .schema import Role, TurnKind
 
 Range = tuple[int, int]
+# The words that every cue of `lexicon.ANSWER_PART` ends in (关于第一个问题, On your first question), with its
+# flags, searched from the end: the search for cues in an answer stops at the last of them.
+CUE_ENDING = regex.compile(r"个问题| question", regex.IGNORECASE | regex.REVERSE)
 
 
 @dataclass
@@ -128,11 +134,15 @@ def _is_dialogue(facts: Sequence[TurnFacts], roles: list[Role], index: int) -> b
     return False
 
 
-def question_parts(text: str, question: Range, answers: list[Range]) -> list[QuestionPart]:
+def question_parts(text: str, question: Range, answers: list[Range]) -> list[dict[str, Any]]:
     """The parts of a multi-part question (第一…第二…, "First, … Second, …"): each part runs to the
     next; where the answer says 关于第一个问题 / "On your first question", that passage answers it.
-    A question has parts only when its ordinals count 1, 2, … in order."""
-    if all(text.find(word, question[0], question[1]) < 0 for word in lexicon.FIRST_PART):
+    A question has parts only when its ordinals count 1, 2, … in order. The parts are dicts of the fields of
+    `QuestionPart`, validated with the whole document."""
+    for word in lexicon.FIRST_PART:
+        if text.find(word, question[0], question[1]) >= 0:
+            break
+    else:
         return []
     found: list[tuple[int, int]] = []  # (number, start)
     for match in lexicon.QUESTION_PART.finditer(text, question[0], question[1]):
@@ -143,8 +153,10 @@ def question_parts(text: str, question: Range, answers: list[Range]) -> list[Que
         return []
     replies: dict[int, Range] = {}
     for start, end in answers:
-        cues = [(lexicon.ORDINALS[m.group("n").casefold()], m.start())
-                for m in lexicon.ANSWER_PART.finditer(text, start, end)]
+        # An answer is searched for cues up to the last word that can end one, not to its end.
+        ending = CUE_ENDING.search(text, start, end)
+        cues = [] if ending is None else [(lexicon.ORDINALS[m.group("n").casefold()], m.start())
+                                          for m in lexicon.ANSWER_PART.finditer(text, start, ending.end())]
         for (number, at), following in zip(cues, [*cues[1:], None], strict=False):
             stop = following[1] if following else end
             if number <= len(found) and number not in replies:
@@ -153,8 +165,8 @@ def question_parts(text: str, question: Range, answers: list[Range]) -> list[Que
     for (number, start), following in zip(found, [*found[1:], None], strict=True):
         span = _trim(text, (start, following[1] if following else question[1]))
         reply = replies.get(number)
-        parts.append(QuestionPart(index=number, span=Span(start=span[0], end=span[1]),
-                                  answer_span=Span(start=reply[0], end=reply[1]) if reply else None))
+        parts.append({"index": number, "span": {"start": span[0], "end": span[1]},
+                      "answer_span": {"start": reply[0], "end": reply[1]} if reply else None})
     return parts
 
 
