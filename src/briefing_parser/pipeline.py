@@ -501,25 +501,28 @@ def _turns(text: str, raw_turns: list[RawTurn], spans: list[Range], roles: list[
     turns = []
     holes = sorted([img.span for img in images] + holes)
     hole_starts = [start for start, _ in holes]
+    speakers = cast.speaker_of_turn if cast else [None] * len(raw_turns)
     for index, (raw, span) in enumerate(zip(raw_turns, spans, strict=True)):
         marker = raw.marker
         # Holes are in text order: bisect instead of scanning all of them for every turn.
         own = holes[bisect_left(hole_starts, span[0]):bisect_left(hole_starts, span[1])]
         paragraphs = turn_paragraphs(text, span, own)
-        day = collect.parse_date(marker.date) if marker and marker.date else published
+        at = None
+        if marker is not None and marker.time is not None:  # a marker without a clock time has no moment
+            at = collect.marker_time(collect.parse_date(marker.date) if marker.date else published, marker.time)
         turns.append({
             "id": f"t{index + 1}",
             "index": index,
-            "at": collect.marker_time(day, marker.time if marker else None),
-            "participant_id": cast.speaker_of_turn[index] if cast else None,
+            "at": at,
+            "participant_id": speakers[index],
             "label": marker.label if marker else "",
             "role": roles[index],
             "kind": kinds[index],
             "text": "\n".join(paragraphs),
             "paragraphs": paragraphs,
             "image_ids": [],
-            "span": _span(span),
-            "marker_span": _span(marker.span) if marker else None,
+            "span": {"start": span[0], "end": span[1]},
+            "marker_span": {"start": marker.span[0], "end": marker.span[1]} if marker else None,
         })
     return turns
 
