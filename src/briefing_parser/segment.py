@@ -248,15 +248,15 @@ def lines(text: str, span: Range) -> list[Range]:
 
 def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     """Split the lines before the transcript into page-header lines and the rest."""
-    found = lines(text, span)
-    starts = [line[0] for line in found]
-    # Only a line with a header sign can match a header rule: the signs are found in C-level scans of
-    # the whole span and the rules tried on those lines alone (a navigation block has many lines, a
-    # few of them header; a rule searched line by line tries every offset of every line).
-    signed = {bisect_right(starts, hit.start()) - 1
-              for sign in lexicon.HEADER_SIGNS for hit in sign.finditer(text, span[0], span[1])}
-    headers = {found[i] for i in signed if is_header(text[found[i][0]:found[i][1]])}
-    return [line for line in found if line in headers], [line for line in found if line not in headers]
+    # Only a line with a header sign can match a header rule: the signed lines are found in one C-level
+    # scan of the whole span and the rules tried on those lines alone (a navigation block has many lines,
+    # a few of them header; a rule searched line by line tries every offset of every line).
+    signed = set(map(re.Match.end, lexicon.HEADER_SIGN.finditer(text, span[0], span[1])))
+    headers: list[Range] = []
+    others: list[Range] = []
+    for line in lines(text, span):
+        (headers if line[1] in signed and is_header(text[line[0]:line[1]]) else others).append(line)
+    return headers, others
 
 
 @lru_cache(maxsize=4096)  # a site's chrome repeats its lines (menus, section names) on every page
