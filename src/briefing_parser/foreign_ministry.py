@@ -281,16 +281,22 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
     asks_question = question_reader(layout, names, replies=False)
     answers = []
     for marker, following in followed(markers):
-        if asks_question(marker):
-            at = find_plain_paragraph(text, _turn_lines(text, content, marker, following), emphasis, photos)
+        if asks_question(marker) and (turn := _paragraphed_turn(text, content, marker, following)):
+            at = find_plain_paragraph(text, turn, emphasis, photos)
             if at is not None:
                 answers.append(at)
     return _with_answers(markers, answers)
 
 
-def _turn_lines(text: str, content: Range, marker: Marker, following: Marker | None) -> Range:
-    """A marker's turn from the start of its line to the next marker (or the content's end)."""
-    return line_start(text, marker.span[0]), following.span[0] if following else content[1]
+def _paragraphed_turn(text: str, content: Range, marker: Marker, following: Marker | None) -> Range | None:
+    """A marker's turn from the start of its line to the next marker (or the content's end), where a line
+    after the first holds text; None for a turn of one line (nearly every question: 问：…？ then the next
+    label), which has no second paragraph."""
+    end = following.span[0] if following else content[1]
+    line_end = text.find("\n", marker.span[0], end)
+    if line_end < 0 or text[line_end:end].isspace():
+        return None
+    return line_start(text, marker.span[0]), end
 
 
 def _with_answers(markers: list[Marker], starts: list[int]) -> list[Marker]:
@@ -307,12 +313,15 @@ def split_inline_answers(text: str, content: Range, markers: list[Marker], photo
         中方已就此多次介绍过有关情况。…        ← opens an answer turn
         问：据美国大学预修课程考试…
     `photos` (image lines) are not paragraphs."""
-    asks_question = question_reader(layout, names)
+    asks = list(map(question_reader(layout, names), markers))  # each marker read once, not again as the next
     answers = []
-    for marker, following in followed(markers):
-        if not asks_question(marker) or (following is not None and not asks_question(following)):
+    for index, (marker, following) in enumerate(followed(markers)):
+        # A question turn that no answer follows: the next marker asks too, or there is none.
+        if not asks[index] or (following is not None and not asks[index + 1]):
             continue
-        turn = _turn_lines(text, content, marker, following)
+        turn = _paragraphed_turn(text, content, marker, following)
+        if turn is None:
+            continue
         paragraphs = [line for line in lines(text, turn) if strip_span(text, line) not in photos]
         if len(paragraphs) > 1:
             answers.append(strip_span(text, paragraphs[1])[0])
