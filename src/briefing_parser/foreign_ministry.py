@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # speakers imports layouts, which registers this profile on i
 SPOKESPERSONS_ZH = frozenset({"秦刚", "洪磊", "华春莹", "陆慷", "耿爽", "赵立坚", "汪文斌"})
 SPOKESPERSONS_EN = frozenset({"Qin Gang", "Hong Lei", "Hua Chunying", "Lu Kang", "Geng Shuang", "Zhao Lijian",
                               "Wang Wenbin"})
+READINGS_KEPT = 4096  # label readings a layout keeps (a site's pages use a few dozen labels)
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,27 @@ class ForeignMinistry(Layout):
     # A known spokesperson narrated at a line start (group `name`), for a page whose heading names none.
     narrated: re.Pattern[str] | None = None
 
+    # Labels read, by label and names, each reading in a 1-tuple (a label may read as None): detection,
+    # the markers, the answers and the speakers all read a page's labels, and the site's pages share them
+    # (问, 答, 赵立坚). A reading is immutable, so it is shared; the cache is emptied when full, so that
+    # pages of many distinct labels do not grow it.
+    _readings: dict[tuple[str, frozenset[str]], tuple[LabelReading | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
         """What the label says: 问/答 and the like by their fixed roles, 记者解释 a reply, a spokesperson by
         name, an outlet's reporter; None for anything else (记者笑, First), whose line is text."""
+        readings = self._readings
+        if kept := readings.get((label, names)):
+            return kept[0]
+        reading = self._apply_label_rules(label, names)
+        if len(readings) >= READINGS_KEPT:
+            readings.clear()
+        readings[label, names] = (reading,)
+        return reading
+
+    def _apply_label_rules(self, label: str, names: frozenset[str]) -> LabelReading | None:
+        """`read_label` without the cache."""
         follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
         if label in self.fixed_roles:
             return LabelReading(self.fixed_roles[label], follow_up=follow_up)
