@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import collect
 from .classify import TurnFacts
 from .html import Page
-from .layouts import SPACE, Cue, LabelReading, Layout, casefolded, register
+from .layouts import INDENT, SPACE, Cue, LabelReading, Layout, casefolded, register
 from .segment import (
     Marker,
     Range,
@@ -135,7 +135,7 @@ _ZH_END = rf"{SPACE}*[：:]{SPACE}*"  # full-width or ASCII colon (问:), both s
 #   路透社记者提问：  彭博社记者追问：  加拿大《环球邮报》记者：  赵立坚：  华春莹：
 # A label never starts with an opening bracket: （记者：日本媒体。…） sits inside an answer.
 _ZH_MARKER = re.compile(
-    rf"^{SPACE}*(?P<label>问|答|追问[一二三四五六七八九十\d]?"
+    rf"{INDENT}(?P<label>问|答|追问[一二三四五六七八九十\d]?"
     rf"|[^\s：:，,。！!？?；;、（(“\"'\d*＊][^\s：:，,。！!？?；;、（）()“”\"]{{0,23}}?记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
     rf"|记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
     rf"|[{_HAN}]{{2,4}}){_ZH_END}",
@@ -151,7 +151,7 @@ _ZH_CUES = (
 #   如果没有问题了，我宣布一则通知：…  外交部例行记者会将于8月6日…休会  祝大家暑期愉快！
 #   华春莹最后宣布：明天是元旦…  ******************************  *　　　*　　　*
 _ZH_CLOSING = re.compile(
-    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|如果?没有(?:其他|别的|更多)?问题了?[，,]"
+    rf"{INDENT}(?:[*＊](?:[*＊]|{SPACE})*$|如果?没有(?:其他|别的|更多)?问题了?[，,]"
     rf"|[{_HAN}]{{2,3}}最后宣布|今天的(?:例行)?记者会(?:就)?到(?:这里|此)"
     rf"|(?:根据.{{0,40}}放假安排[，,])?(?:外交部|当日的?|明天的?)?(?:外交部)?例行记者会(?:将)?(?:于|暂停|休会)"
     rf"|祝(?:大家|各位)[^。]{{0,12}}(?:快乐|愉快)[！!。]?$)",
@@ -165,7 +165,7 @@ _ZH_SPOKESPERSON = (
 # A text copy without its heading names its spokesperson only where it narrates them at a line start:
 #   华春莹表示，中方一向坚持…  洪磊表示：…  华春莹首先介绍了今天上午…  华春莹最后宣布，明天上午…
 _ZH_NARRATED = re.compile(
-    rf"^{SPACE}*(?P<name>{'|'.join(sorted(SPOKESPERSONS_ZH))})(?:首先|最后|还)?(?:表示|宣布|介绍)", re.MULTILINE)
+    rf"{INDENT}(?P<name>{'|'.join(sorted(SPOKESPERSONS_ZH))})(?:首先|最后|还)?(?:表示|宣布|介绍)", re.MULTILINE)
 
 MFA_QA = register(ForeignMinistry(
     name="mfa-qa",
@@ -199,13 +199,15 @@ MFA_NAMED = register(replace(MFA_QA, name="mfa-named", detect_labels=re.compile(
 # English: Q: / A: / Follow-up: / Journalist: (2018-2020-03), then AFP: / Zhao Lijian: (from 2020-03-24).
 # An outlet label is a run of capitalized words (The Globe and Mail, ITN&BBC, CCTV4, Bloomberg News);
 # a colon followed by a digit is a clock (At 10:00, As of 24:00, Between 00:00 and 24:00).
-_EN_WORD = r"[A-Z0-9][\w.&’'\-]*"
+# Its runs of word characters are taken whole (possessive, as the indent): what follows a run (a space, a
+# colon) is no word character, so a character given back could make no match, only more tries.
+_EN_WORD = r"[A-Z0-9][\w.&’'\-]*+"
 _EN_MARKER = re.compile(
-    rf"^{SPACE}*(?P<label>Q|A|Follow[- ]up(?: [Qq]uestion)?"
+    rf"{INDENT}(?P<label>Q|A|Follow[- ]up(?: [Qq]uestion)?"
     r"|(?:The |Foreign )?[Jj]ournalist(?: (?:adds|added|clarifies|clarified|explains|explained|asks|asked))?"
     r"|Reporter"
     rf"|{_EN_WORD}(?:[ \u00a0](?:{_EN_WORD}|and|of|the|de|du|for|&)){{0,5}}"
-    rf"|[A-Z][a-z]+ [a-z]+){SPACE}*[:：](?!\d){SPACE}*",
+    rf"|[A-Z][a-z]++ [a-z]++){SPACE}*[:：](?!\d){SPACE}*",
     re.MULTILINE,
 )
 # A question asked after the conference, told on the line that asks it (the answer follows, labelled or not):
@@ -223,7 +225,7 @@ _EN_CUES = (
         rf"|After the [Pp]ress [Cc]onference, a journalist asked (?!the following)", "journalist", "question"),
 )
 _EN_CLOSING = re.compile(
-    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
+    rf"{INDENT}(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
     r"|That concludes|This is the last regular press conference"
     r"|The regular press conference .{0,60}(?:will be|is) (?:adjourned|suspended|cancelled|resumed)"
     r"|(?:We )?[Ww]ish (?:you|everyone) (?:all )?a)",

@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # the stages import this module for `Layout`; the hooks impor
 
 # White space that pages put inside markers: ASCII, NBSP (&nbsp;), U+3000 and the en/em spaces.
 SPACE = r"[ \t\u00a0\u3000\u2002\u2003]"
+# A line start and its indent (　　问：…), the indent taken whole: what follows it in a marker, cue or
+# closing pattern never starts with white space, so a space given back could make no match, and re
+# would try the pattern's alternatives again once for each space of the indent.
+INDENT = rf"^{SPACE}*+"
 # A clock time: 10:01, 9:05, 10：01:30, and in full-width digits as a Chinese input method types them
 # (１０：００; `\d` takes them, the ranges of the first digits spell them out).
 CLOCK = r"(?:[01０１]?\d|[2２][0-3０-３])[:：][0-5０-５]\d(?:[:：][0-5０-５]\d)?"
@@ -184,7 +188,7 @@ def compile_cues(cues: tuple[Cue, ...], names: frozenset[str]) -> tuple[tuple[re
         if "{name}" in cue.pattern and not alternatives:
             continue
         body = cue.pattern.replace("{name}", alternatives)
-        compiled.append((re.compile(rf"^{SPACE}*(?={body})", re.MULTILINE), cue))
+        compiled.append((re.compile(rf"{INDENT}(?={body})", re.MULTILINE), cue))
     return tuple(compiled)
 
 
@@ -214,7 +218,7 @@ _STAMP_GAP = rf"(?:{SPACE}+|{SPACE}*\n{SPACE}*)"
 TIMESTAMP = register(Layout(
     name="timestamp",
     marker=re.compile(
-        rf"^{SPACE}*"
+        rf"{INDENT}"
         r"(?:(?P<date>\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}日?)" rf"{_STAMP_GAP})?"
         rf"(?P<time>{CLOCK})"
         rf"{_STAMP_GAP}"
