@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -254,35 +253,44 @@ def detect(text: str, content: tuple[int, int], heading: str | None = None) -> D
     """The layout whose rules read most markers of the content, how many it read, and its matches.
 
     A layout counts only its evidence labels (`detect_labels`); ties go to the later entry."""
-    best = Detection(None)
+    best: Layout | None = None
+    best_count = 0
+    best_matches: list[re.Match[str]] = []
     # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: their markers are
     # found and read once and counted for each.
-    found: dict[str, tuple[list[re.Match[str]], Counter[str]]] = {}
+    found: dict[str, tuple[list[re.Match[str]], dict[str, int]]] = {}
     for layout in LAYOUTS.values():
         reader = READS_LIKE[layout.name]
         if reader not in found:
             found[reader] = _read_markers(LAYOUTS[reader], text, content, heading)
         matches, labels = found[reader]
         evidence = layout.detect_labels
-        count = labels.total() if evidence is None else sum(
-            times for label, times in labels.items() if evidence.fullmatch(label))
-        if count >= layout.min_markers and count >= best.count:
-            best = Detection(layout, count, tuple(matches))
-    return best
+        count = sum(times for label, times in labels.items() if evidence is None or is_evidence(evidence, label))
+        if count >= layout.min_markers and count >= best_count:
+            best, best_count, best_matches = layout, count, matches
+    return Detection(best, best_count, tuple(best_matches)) if best is not None else Detection(None)
+
+
+@lru_cache(maxsize=4096)  # pages of a site share their labels (问, 答, 赵立坚)
+def is_evidence(evidence: re.Pattern[str], label: str) -> bool:
+    """Whether a label is evidence for a layout (问 for mfa-qa, 法新社记者 for mfa-named)."""
+    return evidence.fullmatch(label) is not None
 
 
 def _read_markers(layout: Layout, text: str, content: tuple[int, int],
-                  heading: str | None) -> tuple[list[re.Match[str]], Counter[str]]:
+                  heading: str | None) -> tuple[list[re.Match[str]], dict[str, int]]:
     """The layout's marker matches in the content, and how often each label its rules can read
     occurs (labels repeat: each distinct one is read and checked as evidence once)."""
+    matches = line_matches(layout.marker, text, content[0], content[1])
+    if not matches:  # no label to read with the page's spokesperson (the Chinese rules on an English page)
+        return matches, {}
     speaker = layout.speaker(heading, text, content) if layout.spokesperson else None
     known = layout.spokespersons | ({speaker} if speaker else set())
-    matches = line_matches(layout.marker, text, content[0], content[1])
-    labels = Counter((match.group("label") or "").strip() for match in matches)
-    for label in list(labels):
-        if layout.read_label(label, known) is None:
-            del labels[label]
-    return matches, labels
+    labels: dict[str, int] = {}
+    for match in matches:
+        label = (match.group("label") or "").strip()
+        labels[label] = labels.get(label, 0) + 1
+    return matches, {label: times for label, times in labels.items() if layout.read_label(label, known) is not None}
 
 
 def recognize(heading: str | None, chrome: str = "") -> Layout | None:

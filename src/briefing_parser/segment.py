@@ -76,7 +76,7 @@ def line_starts(text: str) -> tuple[int, ...]:
     the whole text on every call."""
     last = _LAST_TEXT
     if last.text is not text:
-        last.starts = (0, *(match.end() for match in LINE_END.finditer(text)))
+        last.starts = (0, *map(re.Match.end, LINE_END.finditer(text)))
         last.text = text
     return last.starts
 
