@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import collect
 from .classify import TurnFacts
 from .html import Page
-from .layouts import SPACE, Cue, LabelReading, Layout, casefolded, register
+from .layouts import INDENT, SPACE, Cue, LabelReading, Layout, casefolded, register
 from .segment import (
     Marker,
     Range,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # speakers imports layouts, which registers this profile on i
 SPOKESPERSONS_ZH = frozenset({"秦刚", "洪磊", "华春莹", "陆慷", "耿爽", "赵立坚", "汪文斌"})
 SPOKESPERSONS_EN = frozenset({"Qin Gang", "Hong Lei", "Hua Chunying", "Lu Kang", "Geng Shuang", "Zhao Lijian",
                               "Wang Wenbin"})
+READINGS_KEPT = 4096  # label readings a layout keeps (a site's pages use a few dozen labels)
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,27 @@ class ForeignMinistry(Layout):
     # A known spokesperson narrated at a line start (group `name`), for a page whose heading names none.
     narrated: re.Pattern[str] | None = None
 
+    # Labels read, by label and names, each reading in a 1-tuple (a label may read as None): detection,
+    # the markers, the answers and the speakers all read a page's labels, and the site's pages share them
+    # (问, 答, 赵立坚). A reading is immutable, so it is shared; the cache is emptied when full, so that
+    # pages of many distinct labels do not grow it.
+    _readings: dict[tuple[str, frozenset[str]], tuple[LabelReading | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
     def read_label(self, label: str, names: frozenset[str] = frozenset()) -> LabelReading | None:
         """What the label says: 问/答 and the like by their fixed roles, 记者解释 a reply, a spokesperson by
         name, an outlet's reporter; None for anything else (记者笑, First), whose line is text."""
+        readings = self._readings
+        if kept := readings.get((label, names)):
+            return kept[0]
+        reading = self._apply_label_rules(label, names)
+        if len(readings) >= READINGS_KEPT:
+            readings.clear()
+        readings[label, names] = (reading,)
+        return reading
+
+    def _apply_label_rules(self, label: str, names: frozenset[str]) -> LabelReading | None:
+        """`read_label` without the cache."""
         follow_up = label in self.follow_up_labels or bool(self.follow_up and self.follow_up.fullmatch(label))
         if label in self.fixed_roles:
             return LabelReading(self.fixed_roles[label], follow_up=follow_up)
@@ -116,7 +135,7 @@ _ZH_END = rf"{SPACE}*[：:]{SPACE}*"  # full-width or ASCII colon (问:), both s
 #   路透社记者提问：  彭博社记者追问：  加拿大《环球邮报》记者：  赵立坚：  华春莹：
 # A label never starts with an opening bracket: （记者：日本媒体。…） sits inside an answer.
 _ZH_MARKER = re.compile(
-    rf"^{SPACE}*(?P<label>问|答|追问[一二三四五六七八九十\d]?"
+    rf"{INDENT}(?P<label>问|答|追问[一二三四五六七八九十\d]?"
     rf"|[^\s：:，,。！!？?；;、（(“\"'\d*＊][^\s：:，,。！!？?；;、（）()“”\"]{{0,23}}?记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
     rf"|记者(?:追问|提问|回答|解释|澄清|补充|说明)?"
     rf"|[{_HAN}]{{2,4}}){_ZH_END}",
@@ -132,7 +151,7 @@ _ZH_CUES = (
 #   如果没有问题了，我宣布一则通知：…  外交部例行记者会将于8月6日…休会  祝大家暑期愉快！
 #   华春莹最后宣布：明天是元旦…  ******************************  *　　　*　　　*
 _ZH_CLOSING = re.compile(
-    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|如果?没有(?:其他|别的|更多)?问题了?[，,]"
+    rf"{INDENT}(?:[*＊](?:[*＊]|{SPACE})*$|如果?没有(?:其他|别的|更多)?问题了?[，,]"
     rf"|[{_HAN}]{{2,3}}最后宣布|今天的(?:例行)?记者会(?:就)?到(?:这里|此)"
     rf"|(?:根据.{{0,40}}放假安排[，,])?(?:外交部|当日的?|明天的?)?(?:外交部)?例行记者会(?:将)?(?:于|暂停|休会)"
     rf"|祝(?:大家|各位)[^。]{{0,12}}(?:快乐|愉快)[！!。]?$)",
@@ -146,7 +165,7 @@ _ZH_SPOKESPERSON = (
 # A text copy without its heading names its spokesperson only where it narrates them at a line start:
 #   华春莹表示，中方一向坚持…  洪磊表示：…  华春莹首先介绍了今天上午…  华春莹最后宣布，明天上午…
 _ZH_NARRATED = re.compile(
-    rf"^{SPACE}*(?P<name>{'|'.join(sorted(SPOKESPERSONS_ZH))})(?:首先|最后|还)?(?:表示|宣布|介绍)", re.MULTILINE)
+    rf"{INDENT}(?P<name>{'|'.join(sorted(SPOKESPERSONS_ZH))})(?:首先|最后|还)?(?:表示|宣布|介绍)", re.MULTILINE)
 
 MFA_QA = register(ForeignMinistry(
     name="mfa-qa",
@@ -180,13 +199,15 @@ MFA_NAMED = register(replace(MFA_QA, name="mfa-named", detect_labels=re.compile(
 # English: Q: / A: / Follow-up: / Journalist: (2018-2020-03), then AFP: / Zhao Lijian: (from 2020-03-24).
 # An outlet label is a run of capitalized words (The Globe and Mail, ITN&BBC, CCTV4, Bloomberg News);
 # a colon followed by a digit is a clock (At 10:00, As of 24:00, Between 00:00 and 24:00).
-_EN_WORD = r"[A-Z0-9][\w.&’'\-]*"
+# Its runs of word characters are taken whole (possessive, as the indent): what follows a run (a space, a
+# colon) is no word character, so a character given back could make no match, only more tries.
+_EN_WORD = r"[A-Z0-9][\w.&’'\-]*+"
 _EN_MARKER = re.compile(
-    rf"^{SPACE}*(?P<label>Q|A|Follow[- ]up(?: [Qq]uestion)?"
+    rf"{INDENT}(?P<label>Q|A|Follow[- ]up(?: [Qq]uestion)?"
     r"|(?:The |Foreign )?[Jj]ournalist(?: (?:adds|added|clarifies|clarified|explains|explained|asks|asked))?"
     r"|Reporter"
     rf"|{_EN_WORD}(?:[ \u00a0](?:{_EN_WORD}|and|of|the|de|du|for|&)){{0,5}}"
-    rf"|[A-Z][a-z]+ [a-z]+){SPACE}*[:：](?!\d){SPACE}*",
+    rf"|[A-Z][a-z]++ [a-z]++){SPACE}*[:：](?!\d){SPACE}*",
     re.MULTILINE,
 )
 # A question asked after the conference, told on the line that asks it (the answer follows, labelled or not):
@@ -204,7 +225,7 @@ _EN_CUES = (
         rf"|After the [Pp]ress [Cc]onference, a journalist asked (?!the following)", "journalist", "question"),
 )
 _EN_CLOSING = re.compile(
-    rf"^{SPACE}*(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
+    rf"{INDENT}(?:[*＊](?:[*＊]|{SPACE})*$|If there (?:are|is) no (?:more |other |further )?questions?"
     r"|That concludes|This is the last regular press conference"
     r"|The regular press conference .{0,60}(?:will be|is) (?:adjourned|suspended|cancelled|resumed)"
     r"|(?:We )?[Ww]ish (?:you|everyone) (?:all )?a)",
@@ -281,16 +302,22 @@ def split_bold_questions(text: str, content: Range, markers: list[Marker], empha
     asks_question = question_reader(layout, names, replies=False)
     answers = []
     for marker, following in followed(markers):
-        if asks_question(marker):
-            at = find_plain_paragraph(text, _turn_lines(text, content, marker, following), emphasis, photos)
+        if asks_question(marker) and (turn := _paragraphed_turn(text, content, marker, following)):
+            at = find_plain_paragraph(text, turn, emphasis, photos)
             if at is not None:
                 answers.append(at)
     return _with_answers(markers, answers)
 
 
-def _turn_lines(text: str, content: Range, marker: Marker, following: Marker | None) -> Range:
-    """A marker's turn from the start of its line to the next marker (or the content's end)."""
-    return line_start(text, marker.span[0]), following.span[0] if following else content[1]
+def _paragraphed_turn(text: str, content: Range, marker: Marker, following: Marker | None) -> Range | None:
+    """A marker's turn from the start of its line to the next marker (or the content's end), where a line
+    after the first holds text; None for a turn of one line (nearly every question: 问：…？ then the next
+    label), which has no second paragraph."""
+    end = following.span[0] if following else content[1]
+    line_end = text.find("\n", marker.span[0], end)
+    if line_end < 0 or text[line_end:end].isspace():
+        return None
+    return line_start(text, marker.span[0]), end
 
 
 def _with_answers(markers: list[Marker], starts: list[int]) -> list[Marker]:
@@ -307,12 +334,15 @@ def split_inline_answers(text: str, content: Range, markers: list[Marker], photo
         中方已就此多次介绍过有关情况。…        ← opens an answer turn
         问：据美国大学预修课程考试…
     `photos` (image lines) are not paragraphs."""
-    asks_question = question_reader(layout, names)
+    asks = list(map(question_reader(layout, names), markers))  # each marker read once, not again as the next
     answers = []
-    for marker, following in followed(markers):
-        if not asks_question(marker) or (following is not None and not asks_question(following)):
+    for index, (marker, following) in enumerate(followed(markers)):
+        # A question turn that no answer follows: the next marker asks too, or there is none.
+        if not asks[index] or (following is not None and not asks[index + 1]):
             continue
-        turn = _turn_lines(text, content, marker, following)
+        turn = _paragraphed_turn(text, content, marker, following)
+        if turn is None:
+            continue
         paragraphs = [line for line in lines(text, turn) if strip_span(text, line) not in photos]
         if len(paragraphs) > 1:
             answers.append(strip_span(text, paragraphs[1])[0])

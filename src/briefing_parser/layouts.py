@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,6 +20,10 @@ if TYPE_CHECKING:  # the stages import this module for `Layout`; the hooks impor
 
 # White space that pages put inside markers: ASCII, NBSP (&nbsp;), U+3000 and the en/em spaces.
 SPACE = r"[ \t\u00a0\u3000\u2002\u2003]"
+# A line start and its indent (　　问：…), the indent taken whole: what follows it in a marker, cue or
+# closing pattern never starts with white space, so a space given back could make no match, and re
+# would try the pattern's alternatives again once for each space of the indent.
+INDENT = rf"^{SPACE}*+"
 # A clock time: 10:01, 9:05, 10：01:30, and in full-width digits as a Chinese input method types them
 # (１０：００; `\d` takes them, the ranges of the first digits spell them out).
 CLOCK = r"(?:[01０１]?\d|[2２][0-3０-３])[:：][0-5０-５]\d(?:[:：][0-5０-５]\d)?"
@@ -184,7 +187,7 @@ def compile_cues(cues: tuple[Cue, ...], names: frozenset[str]) -> tuple[tuple[re
         if "{name}" in cue.pattern and not alternatives:
             continue
         body = cue.pattern.replace("{name}", alternatives)
-        compiled.append((re.compile(rf"^{SPACE}*(?={body})", re.MULTILINE), cue))
+        compiled.append((re.compile(rf"{INDENT}(?={body})", re.MULTILINE), cue))
     return tuple(compiled)
 
 
@@ -214,7 +217,7 @@ _STAMP_GAP = rf"(?:{SPACE}+|{SPACE}*\n{SPACE}*)"
 TIMESTAMP = register(Layout(
     name="timestamp",
     marker=re.compile(
-        rf"^{SPACE}*"
+        rf"{INDENT}"
         r"(?:(?P<date>\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}日?)" rf"{_STAMP_GAP})?"
         rf"(?P<time>{CLOCK})"
         rf"{_STAMP_GAP}"
@@ -250,35 +253,44 @@ def detect(text: str, content: tuple[int, int], heading: str | None = None) -> D
     """The layout whose rules read most markers of the content, how many it read, and its matches.
 
     A layout counts only its evidence labels (`detect_labels`); ties go to the later entry."""
-    best = Detection(None)
+    best: Layout | None = None
+    best_count = 0
+    best_matches: list[re.Match[str]] = []
     # Sibling layouts (mfa-qa and mfa-named) differ only in their evidence: their markers are
     # found and read once and counted for each.
-    found: dict[str, tuple[list[re.Match[str]], Counter[str]]] = {}
+    found: dict[str, tuple[list[re.Match[str]], dict[str, int]]] = {}
     for layout in LAYOUTS.values():
         reader = READS_LIKE[layout.name]
         if reader not in found:
             found[reader] = _read_markers(LAYOUTS[reader], text, content, heading)
         matches, labels = found[reader]
         evidence = layout.detect_labels
-        count = labels.total() if evidence is None else sum(
-            times for label, times in labels.items() if evidence.fullmatch(label))
-        if count >= layout.min_markers and count >= best.count:
-            best = Detection(layout, count, tuple(matches))
-    return best
+        count = sum(times for label, times in labels.items() if evidence is None or is_evidence(evidence, label))
+        if count >= layout.min_markers and count >= best_count:
+            best, best_count, best_matches = layout, count, matches
+    return Detection(best, best_count, tuple(best_matches)) if best is not None else Detection(None)
+
+
+@lru_cache(maxsize=4096)  # pages of a site share their labels (问, 答, 赵立坚)
+def is_evidence(evidence: re.Pattern[str], label: str) -> bool:
+    """Whether a label is evidence for a layout (问 for mfa-qa, 法新社记者 for mfa-named)."""
+    return evidence.fullmatch(label) is not None
 
 
 def _read_markers(layout: Layout, text: str, content: tuple[int, int],
-                  heading: str | None) -> tuple[list[re.Match[str]], Counter[str]]:
+                  heading: str | None) -> tuple[list[re.Match[str]], dict[str, int]]:
     """The layout's marker matches in the content, and how often each label its rules can read
     occurs (labels repeat: each distinct one is read and checked as evidence once)."""
+    matches = line_matches(layout.marker, text, content[0], content[1])
+    if not matches:  # no label to read with the page's spokesperson (the Chinese rules on an English page)
+        return matches, {}
     speaker = layout.speaker(heading, text, content) if layout.spokesperson else None
     known = layout.spokespersons | ({speaker} if speaker else set())
-    matches = line_matches(layout.marker, text, content[0], content[1])
-    labels = Counter((match.group("label") or "").strip() for match in matches)
-    for label in list(labels):
-        if layout.read_label(label, known) is None:
-            del labels[label]
-    return matches, labels
+    labels: dict[str, int] = {}
+    for match in matches:
+        label = (match.group("label") or "").strip()
+        labels[label] = labels.get(label, 0) + 1
+    return matches, {label: times for label, times in labels.items() if layout.read_label(label, known) is not None}
 
 
 def recognize(heading: str | None, chrome: str = "") -> Layout | None:

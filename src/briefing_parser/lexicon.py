@@ -79,8 +79,11 @@ TITLE_WORDS = re.compile(r"发布会|發布會|發佈會|记者会|記者會|吹
                          r"|Press Conference|Briefing|meets the press", re.I)
 # What every line that a header rule matches holds: an arrow (BREADCRUMB), a digit (a date of DATELINE),
 # the first character of one of DATELINE's words (来源, 作者, 浏览, 阅读, 点击, 字号), of LIVE_LABEL's
-# (直播, 实录), or a title word. One C-level scan each finds the few lines worth trying the rules on.
-HEADER_SIGNS = (re.compile(r"[>＞›»→\d来作浏阅点字直实]+"), TITLE_WORDS)
+# (直播, 实录), or of TITLE_WORDS' (发布会, 記者會, 吹风会, 見面會, 實錄, 答记者问, 发言全文; an f or a p, in
+# either case, for Press Conference, Briefing, meets the press). A hit runs on to its line's end, so one
+# C-level scan names each line worth trying the rules on once, by where it ends: in 首页 > 新闻发布会 the hit
+# is "> 新闻发布会". TITLE_WORDS is not scanned itself: with re.I, re cannot skip to a first character.
+HEADER_SIGN = re.compile(r"[>＞›»→\d来作浏阅点字直实发發记記吹见見实實答FfPp][^\n]*")
 
 # Site footers: Powered by … All rights reserved.  鲁ICP备14011259号  版权所有  技术支持:…
 FOOTER = re.compile(

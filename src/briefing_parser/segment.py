@@ -76,7 +76,7 @@ def line_starts(text: str) -> tuple[int, ...]:
     the whole text on every call."""
     last = _LAST_TEXT
     if last.text is not text:
-        last.starts = (0, *(match.end() for match in LINE_END.finditer(text)))
+        last.starts = (0, *map(re.Match.end, LINE_END.finditer(text)))
         last.text = text
     return last.starts
 
@@ -130,10 +130,12 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
     rules can read (with the page's spokesperson `names`), cues, and closing lines after a marker.
     `matches` are the layout's marker matches in the content when detection has found them."""
     known = names | layout.spokespersons
-    markers = []
     if matches is None:
         matches = line_matches(layout.marker, text, content[0], content[1])
     readable: dict[str, bool] = {}  # labels repeat (问, 答, the spokesperson): each is read once
+    # Markers by the start of their line: a marker opens its line (a match starts at the line start where
+    # it was tried), so a line holds one (a cue replaces it).
+    by_line: dict[int, Marker] = {}
     for match in matches:
         groups = match.groupdict()
         label = (groups.get("label") or "").strip()
@@ -141,36 +143,29 @@ def tokenize(text: str, content: Range, layout: Layout, names: frozenset[str] = 
             readable[label] = layout.read_label(label, known) is not None
         if not readable[label]:
             continue  # 记者笑：…, 中国有句古语：… are sentences to the Foreign Ministry's rules
-        label_start, label_end = match.span("label")
-        markers.append(Marker(
+        by_line[match.start()] = Marker(
             span=match.span(),
             label=label,
-            label_span=(label_start, label_end),
+            label_span=match.span("label"),
             date=groups.get("date"),
             time=groups.get("time"),
-        ))
-    taken = {m.span[0] for m in markers}
-    # Markers by the start of their line: a marker opens its line, so a line holds one (a cue replaces it).
-    by_line = {line_start(text, m.span[0]): m for m in markers}
+        )
     for pattern, cue in layout.cue_patterns(known):
         # A cue (^ *(?=有记者问)) matches empty only where the line has no indent to take.
         for match in line_matches(pattern, text, content[0], content[1]):
             at = match.end()
-            by_line[line_start(text, match.start())] = Marker(span=(at, at), label="", label_span=(at, at),
-                                                               role=cue.role, kind=cue.kind)
-            taken.add(at)
-    markers = sorted(by_line.values(), key=lambda m: m.span[0])
-    if layout.closing and markers:
-        first = markers[0].span[0]
+            by_line[match.start()] = Marker(span=(at, at), label="", label_span=(at, at), role=cue.role, kind=cue.kind)
+    if layout.closing and by_line:
+        first = by_line[min(by_line)].span[0]  # closing lines come after the first marker
         for match in line_matches(layout.closing, text, first, content[1]):
+            if match.start() in by_line:  # a marker's or a cue's line
+                continue
             found = match.group(0)
             at = match.start() + len(found) - len(found.lstrip(" \t\u00a0\u3000"))
-            start = line_start(text, at)
-            if start in by_line or at in taken:
-                continue
-            by_line[start] = Marker(span=(at, at), label="", label_span=(at, at), role=layout.preamble_role,
-                                    kind="closing")
-        markers = sorted(by_line.values(), key=lambda m: m.span[0])
+            by_line[match.start()] = Marker(span=(at, at), label="", label_span=(at, at), role=layout.preamble_role,
+                                            kind="closing")
+    markers = [by_line[start] for start in sorted(by_line)]  # in text order: each marker is on its line
+    if layout.closing:
         # One closing turn holds consecutive closing paragraphs (通知 … 祝大家新年快乐！).
         markers = [m for i, m in enumerate(markers)
                    if not (m.kind == "closing" and i and markers[i - 1].kind == "closing")]
@@ -248,15 +243,15 @@ def lines(text: str, span: Range) -> list[Range]:
 
 def header_lines(text: str, span: Range) -> tuple[list[Range], list[Range]]:
     """Split the lines before the transcript into page-header lines and the rest."""
-    found = lines(text, span)
-    starts = [line[0] for line in found]
-    # Only a line with a header sign can match a header rule: the signs are found in C-level scans of
-    # the whole span and the rules tried on those lines alone (a navigation block has many lines, a
-    # few of them header; a rule searched line by line tries every offset of every line).
-    signed = {bisect_right(starts, hit.start()) - 1
-              for sign in lexicon.HEADER_SIGNS for hit in sign.finditer(text, span[0], span[1])}
-    headers = {found[i] for i in signed if is_header(text[found[i][0]:found[i][1]])}
-    return [line for line in found if line in headers], [line for line in found if line not in headers]
+    # Only a line with a header sign can match a header rule: the signed lines are found in one C-level
+    # scan of the whole span and the rules tried on those lines alone (a navigation block has many lines,
+    # a few of them header; a rule searched line by line tries every offset of every line).
+    signed = set(map(re.Match.end, lexicon.HEADER_SIGN.finditer(text, span[0], span[1])))
+    headers: list[Range] = []
+    others: list[Range] = []
+    for line in lines(text, span):
+        (headers if line[1] in signed and is_header(text[line[0]:line[1]]) else others).append(line)
+    return headers, others
 
 
 @lru_cache(maxsize=4096)  # a site's chrome repeats its lines (menus, section names) on every page
