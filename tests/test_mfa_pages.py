@@ -69,6 +69,20 @@ def test_announcement_is_a_statement_not_a_failure() -> None:
     assert doc.exchanges == []
 
 
+def test_a_copy_that_keeps_the_heading_above_the_first_question_has_no_statement() -> None:
+    # A reprint (tests/fixtures/wild/d31.txt): the heading, split over two lines, stands where the page has its
+    # spokesperson's statement; it holds no sentence, so it is header and stray text, not the statement.
+    doc = bp.parse(Path(__file__).parent / "fixtures" / "wild" / "d31.txt")
+    assert [(t.label, t.role, t.kind) for t in doc.turns] == [
+        ("China News Service", "journalist", "question"), ("Wang Wenbin", "official", "answer")]
+    assert [doc.segment_text(s).strip() for s in doc.segments[:4]] == [
+        "regular字体:【双语】例行记者会/Regular Press Conference(2021-11-5)-字体教程免费ppt模版下载-道格办公",
+        "【双语】例行记者会/Regular Press Conference(2021-11-5)", "Foreign Ministry Spokesperson Wang Wenbin's",
+        "Regular Press Conference on November 5, 2021"]
+    assert [s.kind for s in doc.segments[:4]] == ["header", "header", "unclassified", "header"]
+    assert doc.published == date(2021, 11, 5)
+
+
 def test_english_heading_gives_title_spokesperson_and_date() -> None:
     doc = parse("en-2020-06-02-t1785090.html")
     assert doc.title == "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference on June 2, 2020"

@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import collect
+from . import collect, lexicon
 from .schema import Role, TurnKind
 from .segment import Marker, Range, RawTurn, Reading, line_matches, tokenize
 
@@ -135,14 +135,16 @@ class Layout:
 
     def statement(self, text: str, preamble: Range, page: Page) -> bool:
         """Whether the unlabelled text before the first marker is a turn: where the layout gives it a role
-        (the spokesperson's statement before the questions) and it holds more than image names."""
+        (the spokesperson's statement before the questions) and it holds a sentence besides image names; a
+        heading that a copy of the page keeps above the first question is none (Regular Press Conference on
+        November 5, 2021)."""
         if self.preamble_role is None:
             return False
         rest = text[preamble[0]:preamble[1]]
         for img in page.images:
             if preamble[0] <= img.span[0] < preamble[1]:
                 rest = rest.replace(img.filename, "")
-        return bool(rest.strip())
+        return lexicon.SENTENCE_END.search(rest) is not None
 
     def cast(self, text: str, turns: list[RawTurn], preamble: Range, heading: str | None,
              speaker: str | None, names: frozenset[str]) -> tuple[Cast, list[TurnFacts]]:

@@ -74,6 +74,9 @@ CAPTION = re.compile(r"^\s*图为|摄\)?\s*$|\(.{0,12}摄\)|(?:现场|現場)\s*
 # A sentence, which a title is not: 9月28日下午,国防部举行例行记者会,国防部新闻局局长… or …答记者问。, and
 # the line that opens the transcript: 以下为文字实录:
 SENTENCE = re.compile(r"[。]|[，,].*[，,]|[:：]\s*$")
+# A line that ends a sentence, as a statement's paragraphs do and a heading split over lines does not:
+#   …将于4月9日至12日访华。   …upon invitation.   and not: Foreign Ministry Spokesperson Wang Wenbin's
+SENTENCE_END = re.compile(r"[。！!？?.…][”’\"')）]*[ \t\u00a0\u3000]*$", re.MULTILINE)
 TITLE_WORDS = re.compile(r"发布会|發布會|發佈會|记者会|記者會|吹风会|吹風會|见面会|見面會|实录|實錄|答记者问|答記者問"
                          r"|答问|答問|答.{0,4}(?:记者问|記者問)|发言全文|發言全文"
                          r"|Press Conference|Briefing|meets the press", re.I)
