@@ -191,6 +191,17 @@ def test_page_that_begins_inside_the_conference() -> None:
     assert [o.name for o in doc.outlets] == ["人民政协报", "中评社"]
 
 
+def test_a_greeting_after_the_transcript_opener_is_the_host_s_opening() -> None:
+    """d25: 以下为文字实录: then the host's unlabelled greeting, before the first label (王超:)."""
+    doc = wild("d25")
+    assert [(t.label, t.role, t.kind, t.text[:6]) for t in doc.turns] == [
+        ("", "host", "opening", "各位媒体朋友"), ("王超", "host", "transition", "非常感谢李总"),
+        ("中央广播电视总台记者", "journalist", "question", "首先向您和四"),
+        ("李强", "official", "answer", "谢谢你的祝贺")]
+    # The lines above the opener are the page's header and the one stray line of its chrome (0次).
+    assert [d.code for d in doc.diagnostics] == ["segment.text_before_first_marker"]
+
+
 @pytest.mark.parametrize("page_id", ["d46", "d47", "d48", "d49", "d51", "d52", "d53"])
 def test_reports_on_a_conference_are_no_transcripts(page_id: str) -> None:
     doc = wild(page_id)

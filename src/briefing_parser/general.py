@@ -327,6 +327,7 @@ def read(text: str, content: Range, known: frozenset[str] = frozenset(), emphasi
     reading.count = len(markers)
     if markers:
         markers = _with_narrated(text, (content[0], markers[-1].span[0]), markers)
+        markers = _with_opening(text, content[0], markers)
     reading.markers = _timed(text, content, markers, reading.stamps)
     return reading
 
@@ -572,6 +573,22 @@ def _with_narrated(text: str, span: Range, markers: list[Marker]) -> list[Marker
         if match.start() not in taken and reading is not None and reading.role == "official":
             added.append(Marker(span=match.span(), label="", label_span=(match.end(), match.end()), role="official"))
     return merged(markers, added)
+
+
+def _with_opening(text: str, start: int, markers: list[Marker]) -> list[Marker]:
+    """The markers with one where the transcript opens with a greeting that no label introduces, after the
+    line that says the transcript follows: 以下为文字实录: / 各位媒体朋友,女士们、先生们,大家上午好。… (a host's
+    words, the first turn)."""
+    lines = text[start:markers[0].span[0]].split("\n")
+    opener = max((i for i, line in enumerate(lines) if TRANSCRIPT_OPENS.search(line.strip())), default=None)
+    if opener is None:
+        return markers
+    at = start + sum(len(line) + 1 for line in lines[:opener + 1])
+    words = text[at:markers[0].span[0]]
+    if not lexicon.GREETS.search(fold(words[:200])):
+        return markers
+    at += len(words) - len(words.lstrip())
+    return [Marker(span=(at, at), label="", label_span=(at, at), role="host", kind="opening"), *markers]
 
 
 def _with_named_host(text: str, marker: Marker) -> Marker:
