@@ -153,20 +153,13 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
     spokesperson answers, journalists ask for outlets; unlabelled openings are the layout's role."""
     cast = Cast()
     known = names | layout.spokespersons
-    officials: dict[str | None, str] = {}  # name → participant id: an official answers many turns
-    journalists: dict[str, str] = {}  # label → participant id
 
     def official(name: str | None, label: str) -> str:
-        if name in officials:
-            return officials[name]
         if name is None:  # 答 on a page that names no spokesperson
-            found = cast.participant("official:", label=label, role="official", title=layout.official_title,
-                                     organization=layout.official_organization)
-        else:
-            found = cast.participant(f"official:{name}", name=name, label=name, role="official",
-                                     title=layout.official_title, organization=layout.official_organization)
-        officials[name] = found
-        return found
+            return cast.participant("official:", label=label, role="official", title=layout.official_title,
+                                    organization=layout.official_organization)
+        return cast.participant(f"official:{name}", name=name, label=name, role="official",
+                                title=layout.official_title, organization=layout.official_organization)
 
     if speaker:
         official(speaker, speaker)
@@ -182,9 +175,7 @@ def identify_by_labels(turns: list[RawTurn], layout: Layout, speaker: str | None
         if role == "official":
             cast.speaker_of_turn.append(official(reading.name if reading and reading.name else speaker, label))
         elif role == "journalist" and reading and reading.outlet:
-            if label not in journalists:
-                journalists[label] = cast.journalist(label, reading.outlet)
-            cast.speaker_of_turn.append(journalists[label])
+            cast.speaker_of_turn.append(cast.journalist(label, reading.outlet))
         else:
             # A label that names nobody (问, Q, 追问, 记者解释, Journalist adds) or a cue (会后有记者问及：…): the page
             # does not say who asks, so no participant stands for all its questions.
