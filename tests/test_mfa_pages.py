@@ -37,6 +37,17 @@ def test_multi_part_question_and_the_answers_to_each_part() -> None:
     assert parts == [(1, "第一，据称，美国", "关于第一个问题，"), (2, "第二，据报道，越", "关于第二个问题，")]
 
 
+def test_every_answer_part_cue_ends_in_a_word_its_search_stops_at() -> None:
+    # An answer is searched for part cues only up to the last of lexicon.ANSWER_PART_END: each cue ends in one.
+    from briefing_parser.lexicon import ANSWER_PART, ANSWER_PART_END
+
+    for cue in ("关于第一个问题", "至于你提到的第二个问题", "针对您的第三个问题", "On your first question",
+                "As for the second question", "with regard to your fourth question"):
+        found = ANSWER_PART.fullmatch(cue)
+        ending = ANSWER_PART_END.search(cue)
+        assert found is not None and ending is not None and ending.end() == len(cue), cue
+
+
 @needs_corpus
 def test_multi_part_question_in_english() -> None:
     doc = bp.parse(CORPUS / "mfa-html" / "en-2020-03-25-t1761102.html")  # RIA Novosti: First, … Second, …

@@ -6,15 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
-
 from . import lexicon
 from .schema import Role, TurnKind
 
 Range = tuple[int, int]
-# The words that every cue of `lexicon.ANSWER_PART` ends in (关于第一个问题, On your first question), with its
-# flags, searched from the end: the search for cues in an answer stops at the last of them.
-CUE_ENDING = regex.compile(r"个问题| question", regex.IGNORECASE | regex.REVERSE)
 
 
 @dataclass
@@ -154,7 +149,7 @@ def question_parts(text: str, question: Range, answers: list[Range]) -> list[dic
     replies: dict[int, Range] = {}
     for start, end in answers:
         # An answer is searched for cues up to the last word that can end one, not to its end.
-        ending = CUE_ENDING.search(text, start, end)
+        ending = lexicon.ANSWER_PART_END.search(text, start, end)
         cues = [] if ending is None else [(lexicon.ORDINALS[m.group("n").casefold()], m.start())
                                           for m in lexicon.ANSWER_PART.finditer(text, start, ending.end())]
         for (number, at), following in zip(cues, [*cues[1:], None], strict=False):

@@ -131,6 +131,9 @@ ANSWER_PART = regex.compile(
     r"(?P<n>first|second|third|fourth) question",
     regex.IGNORECASE,
 )
+# The words every cue of ANSWER_PART ends in, searched from an answer's end: the search for its cues stops
+# at the last of them (…关于第二个问题，… / …On your second question, …). Change the two together.
+ANSWER_PART_END = regex.compile(r"个问题| question", regex.IGNORECASE | regex.REVERSE)
 ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
             "first": 1, "second": 2, "third": 3, "fourth": 4}
 
